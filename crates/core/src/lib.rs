@@ -1,0 +1,17 @@
+//! Foundations every Sluice service shares: one timeline (`Clock`, `Scheduler`), identifiers
+//! (`IdSource`, `AccountId`, `Region`, `Arn`) and AWS digests. Nothing here knows HTTP or any
+//! single AWS service.
+
+mod arn;
+mod clock;
+mod digest;
+mod ids;
+mod scheduler;
+mod time;
+
+pub use arn::{AccountId, Arn, Region};
+pub use clock::{Clock, ManualClock, Sleep, SystemClock};
+pub use digest::{md5_hex, sha256_hex};
+pub use ids::IdSource;
+pub use scheduler::Scheduler;
+pub use time::Timestamp;

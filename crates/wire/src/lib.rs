@@ -1,0 +1,17 @@
+//! Pure AWS wire codecs, shared by every Sluice service: which service and protocol a request
+//! speaks, AWS Query decoding into serde inputs, XML and JSON writing, error rendering per
+//! protocol, and SigV4 credential-scope parsing. No tokio, no axum, no service semantics.
+
+mod detect;
+mod error;
+mod query;
+mod reply;
+mod sigv4;
+mod xml;
+
+pub use detect::{detect, Detected, DetectError, Payload, Protocol, Service};
+pub use error::{render_error, ErrorDescriptor, Fault, ServiceWire};
+pub use query::{QueryError, QueryNode};
+pub use reply::Reply;
+pub use sigv4::Credential;
+pub use xml::{query_response, XmlWriter};
