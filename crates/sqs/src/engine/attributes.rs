@@ -1,0 +1,257 @@
+//! Queue attributes: AWS's names, defaults and ranges, parsed once into typed settings.
+//! See <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html>.
+
+use crate::SqsError;
+
+/// Attributes a queue reports but nobody may set.
+pub const READ_ONLY: &[&str] = &[
+    "ApproximateNumberOfMessages",
+    "ApproximateNumberOfMessagesNotVisible",
+    "ApproximateNumberOfMessagesDelayed",
+    "CreatedTimestamp",
+    "LastModifiedTimestamp",
+    "QueueArn",
+];
+
+/// Attributes only FIFO queues have.
+const FIFO_ONLY: &[&str] = &[
+    "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "FifoThroughputLimit",
+];
+
+pub const MAX_VISIBILITY_TIMEOUT: u32 = 43_200;
+pub const MAX_DELAY_SECONDS: u32 = 900;
+pub const MAX_WAIT_TIME_SECONDS: u32 = 20;
+/// 1 MiB, AWS's limit since August 2025 and the default `MaximumMessageSize`.
+pub const MAX_MESSAGE_SIZE: u32 = 1_048_576;
+
+/// The settable attributes of one queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueAttributes {
+    pub delay_seconds: u32,
+    pub maximum_message_size: u32,
+    pub message_retention_period: u32,
+    pub receive_message_wait_time_seconds: u32,
+    pub visibility_timeout: u32,
+    pub policy: Option<String>,
+    pub redrive_policy: Option<String>,
+    pub redrive_allow_policy: Option<String>,
+    pub kms_master_key_id: Option<String>,
+    pub kms_data_key_reuse_period_seconds: u32,
+    pub sqs_managed_sse_enabled: bool,
+    pub fifo_queue: bool,
+}
+
+impl Default for QueueAttributes {
+    fn default() -> Self {
+        QueueAttributes {
+            delay_seconds: 0,
+            maximum_message_size: MAX_MESSAGE_SIZE,
+            message_retention_period: 345_600,
+            receive_message_wait_time_seconds: 0,
+            visibility_timeout: 30,
+            policy: None,
+            redrive_policy: None,
+            redrive_allow_policy: None,
+            kms_master_key_id: None,
+            kms_data_key_reuse_period_seconds: 300,
+            sqs_managed_sse_enabled: true,
+            fifo_queue: false,
+        }
+    }
+}
+
+fn int_in(name: &str, value: &str, min: u32, max: u32) -> Result<u32, SqsError> {
+    value
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|v| (min..=max).contains(v))
+        .ok_or_else(|| SqsError::invalid_attribute(name))
+}
+
+fn boolean(name: &str, value: &str) -> Result<bool, SqsError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(SqsError::invalid_attribute(name)),
+    }
+}
+
+/// Policies are JSON documents; AWS rejects anything that is not a JSON object.
+fn json_document(name: &str, value: &str) -> Result<Option<String>, SqsError> {
+    if value.is_empty() {
+        return Ok(None);
+    }
+    match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::Object(_)) => Ok(Some(value.to_owned())),
+        _ => Err(SqsError::invalid_attribute(name)),
+    }
+}
+
+impl QueueAttributes {
+    /// Applies one `name = value` pair. `fifo` says whether the queue is (or is being created
+    /// as) a FIFO queue, which decides whether FIFO-only names exist.
+    pub fn set(&mut self, name: &str, value: &str, fifo: bool) -> Result<(), SqsError> {
+        match name {
+            "DelaySeconds" => self.delay_seconds = int_in(name, value, 0, MAX_DELAY_SECONDS)?,
+            "MaximumMessageSize" => {
+                self.maximum_message_size = int_in(name, value, 1_024, MAX_MESSAGE_SIZE)?
+            }
+            "MessageRetentionPeriod" => {
+                self.message_retention_period = int_in(name, value, 60, 1_209_600)?
+            }
+            "ReceiveMessageWaitTimeSeconds" => {
+                self.receive_message_wait_time_seconds =
+                    int_in(name, value, 0, MAX_WAIT_TIME_SECONDS)?
+            }
+            "VisibilityTimeout" => {
+                self.visibility_timeout = int_in(name, value, 0, MAX_VISIBILITY_TIMEOUT)?
+            }
+            "Policy" => self.policy = json_document(name, value)?,
+            "RedrivePolicy" | "RedriveAllowPolicy" => {
+                return Err(SqsError::UnsupportedOperation(format!(
+                    "{name} is not supported by this version of Sluice yet."
+                )))
+            }
+            "KmsMasterKeyId" => {
+                self.kms_master_key_id = (!value.is_empty()).then(|| value.to_owned());
+                if self.kms_master_key_id.is_some() {
+                    self.sqs_managed_sse_enabled = false;
+                }
+            }
+            "KmsDataKeyReusePeriodSeconds" => {
+                self.kms_data_key_reuse_period_seconds = int_in(name, value, 60, 86_400)?
+            }
+            "SqsManagedSseEnabled" => {
+                self.sqs_managed_sse_enabled = boolean(name, value)?;
+                if self.sqs_managed_sse_enabled {
+                    self.kms_master_key_id = None;
+                }
+            }
+            "FifoQueue" if fifo => self.fifo_queue = boolean(name, value)?,
+            n if FIFO_ONLY.contains(&n) && fifo => {
+                return Err(SqsError::UnsupportedOperation(
+                    "FIFO queues are not supported by this version of Sluice yet.".into(),
+                ))
+            }
+            _ => return Err(SqsError::InvalidAttributeName(name.to_owned())),
+        }
+        Ok(())
+    }
+
+    /// The wire value of a settable attribute, `None` when unset or unknown.
+    pub fn get(&self, name: &str) -> Option<String> {
+        Some(match name {
+            "DelaySeconds" => self.delay_seconds.to_string(),
+            "MaximumMessageSize" => self.maximum_message_size.to_string(),
+            "MessageRetentionPeriod" => self.message_retention_period.to_string(),
+            "ReceiveMessageWaitTimeSeconds" => self.receive_message_wait_time_seconds.to_string(),
+            "VisibilityTimeout" => self.visibility_timeout.to_string(),
+            "Policy" => self.policy.clone()?,
+            "RedrivePolicy" => self.redrive_policy.clone()?,
+            "RedriveAllowPolicy" => self.redrive_allow_policy.clone()?,
+            "KmsMasterKeyId" => self.kms_master_key_id.clone()?,
+            "KmsDataKeyReusePeriodSeconds" if self.kms_master_key_id.is_some() => {
+                self.kms_data_key_reuse_period_seconds.to_string()
+            }
+            "SqsManagedSseEnabled" => self.sqs_managed_sse_enabled.to_string(),
+            "FifoQueue" if self.fifo_queue => "true".to_owned(),
+            _ => return None,
+        })
+    }
+
+    /// Every settable attribute name, in the order `All` lists them.
+    pub const NAMES: &'static [&'static str] = &[
+        "VisibilityTimeout",
+        "MaximumMessageSize",
+        "MessageRetentionPeriod",
+        "DelaySeconds",
+        "ReceiveMessageWaitTimeSeconds",
+        "Policy",
+        "RedrivePolicy",
+        "RedriveAllowPolicy",
+        "KmsMasterKeyId",
+        "KmsDataKeyReusePeriodSeconds",
+        "SqsManagedSseEnabled",
+        "FifoQueue",
+    ];
+
+    /// Whether `name` is an attribute a queue can be asked for (settable or read-only).
+    pub fn is_known(name: &str) -> bool {
+        Self::NAMES.contains(&name)
+            || READ_ONLY.contains(&name)
+            || FIFO_ONLY.contains(&name)
+            || name == "All"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_aws() {
+        let a = QueueAttributes::default();
+        assert_eq!(a.get("VisibilityTimeout").as_deref(), Some("30"));
+        assert_eq!(a.get("MaximumMessageSize").as_deref(), Some("1048576"));
+        assert_eq!(a.get("MessageRetentionPeriod").as_deref(), Some("345600"));
+        assert_eq!(a.get("DelaySeconds").as_deref(), Some("0"));
+        assert_eq!(a.get("ReceiveMessageWaitTimeSeconds").as_deref(), Some("0"));
+        assert_eq!(a.get("SqsManagedSseEnabled").as_deref(), Some("true"));
+        assert_eq!(a.get("Policy"), None);
+        assert_eq!(a.get("FifoQueue"), None);
+    }
+
+    #[test]
+    fn ranges_are_enforced_at_both_ends() {
+        let cases = [
+            ("DelaySeconds", "0", "900", "901"),
+            ("MaximumMessageSize", "1024", "1048576", "1023"),
+            ("MessageRetentionPeriod", "60", "1209600", "59"),
+            ("ReceiveMessageWaitTimeSeconds", "0", "20", "21"),
+            ("VisibilityTimeout", "0", "43200", "43201"),
+        ];
+        for (name, low, high, bad) in cases {
+            let mut a = QueueAttributes::default();
+            a.set(name, low, false).expect(name);
+            a.set(name, high, false).expect(name);
+            assert_eq!(a.get(name).as_deref(), Some(high));
+            assert_eq!(
+                a.set(name, bad, false),
+                Err(SqsError::invalid_attribute(name)),
+                "{name}={bad}"
+            );
+            assert!(a.set(name, "-1", false).is_err());
+            assert!(a.set(name, "abc", false).is_err());
+        }
+    }
+
+    #[test]
+    fn unknown_and_fifo_only_names_on_standard_queues() {
+        let mut a = QueueAttributes::default();
+        assert_eq!(
+            a.set("Colour", "blue", false),
+            Err(SqsError::InvalidAttributeName("Colour".into()))
+        );
+        assert_eq!(
+            a.set("ContentBasedDeduplication", "true", false),
+            Err(SqsError::InvalidAttributeName("ContentBasedDeduplication".into()))
+        );
+        assert!(a.set("Policy", "not json", false).is_err());
+        a.set("Policy", r#"{"Version":"2012-10-17"}"#, false).expect("policy");
+        a.set("Policy", "", false).expect("clears");
+        assert_eq!(a.get("Policy"), None);
+    }
+
+    #[test]
+    fn kms_and_managed_sse_exclude_each_other() {
+        let mut a = QueueAttributes::default();
+        a.set("KmsMasterKeyId", "alias/aws/sqs", false).expect("kms");
+        assert_eq!(a.get("SqsManagedSseEnabled").as_deref(), Some("false"));
+        assert_eq!(a.get("KmsDataKeyReusePeriodSeconds").as_deref(), Some("300"));
+        a.set("SqsManagedSseEnabled", "true", false).expect("sse");
+        assert_eq!(a.get("KmsMasterKeyId"), None);
+    }
+}

@@ -1,0 +1,20 @@
+//! The SQS engine: queues as synchronous state machines and the registry that holds them per
+//! account and region. Knows nothing of HTTP or wire formats.
+
+mod attributes;
+mod message;
+mod queue;
+mod receipt;
+mod registry;
+
+pub use attributes::{
+    QueueAttributes, MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE, MAX_VISIBILITY_TIMEOUT,
+    MAX_WAIT_TIME_SECONDS, READ_ONLY,
+};
+pub use message::{
+    format_uuid, md5_of_attributes, md5_of_body, md5_of_system_attributes, validate_attributes,
+    validate_text, AttributeData, AttributeValue, MessageAttributes, MessageContent, NewMessage,
+    MAX_MESSAGE_ATTRIBUTES,
+};
+pub use queue::{Counts, Delivery, Queue, MAX_IN_FLIGHT};
+pub use registry::{QueueCell, QueueKey, Registry};

@@ -1,0 +1,225 @@
+//! Queue state machine tests on literal timestamps.
+
+use super::*;
+use crate::engine::message::{md5_of_body, MessageAttributes};
+
+const T0: Timestamp = Timestamp(1_700_000_000_000);
+
+fn queue() -> Queue {
+    Queue::new(
+        "q".into(),
+        "arn:aws:sqs:us-east-1:000000000000:q".into(),
+        1,
+        QueueAttributes::default(),
+        T0,
+    )
+}
+
+fn content(id: u128, body: &str, at: Timestamp) -> MessageContent {
+    MessageContent {
+        id,
+        body: body.into(),
+        attributes: MessageAttributes::new(),
+        md5_of_body: md5_of_body(body),
+        aws_trace_header: None,
+        sender_id: "AKID".into(),
+        sent_at: at,
+    }
+}
+
+fn bodies(d: &[Delivery]) -> Vec<&str> {
+    d.iter().map(|d| &*d.content.body).collect()
+}
+
+#[test]
+fn send_receive_delete_in_order() {
+    let mut q = queue();
+    for (i, b) in ["a", "b", "c"].iter().enumerate() {
+        q.send(T0, content(i as u128, b, T0), 0);
+    }
+    let got = q.receive(T0, 2, None).expect("receive");
+    assert_eq!(bodies(&got), vec!["a", "b"]);
+    assert_eq!(
+        q.counts(T0),
+        Counts {
+            visible: 1,
+            in_flight: 2,
+            delayed: 0
+        }
+    );
+    q.delete(T0, &got[0].receipt_handle).expect("delete");
+    // Deleting twice succeeds, as in AWS.
+    q.delete(T0, &got[0].receipt_handle).expect("idempotent");
+    assert_eq!(q.counts(T0).in_flight, 1);
+}
+
+#[test]
+fn visibility_timeout_returns_message_with_higher_receive_count() {
+    let mut q = queue();
+    q.send(T0, content(1, "m", T0), 0);
+    let first = q.receive(T0, 10, Some(10)).expect("receive");
+    assert_eq!(first[0].receive_count, 1);
+    assert!(q.receive(T0.plus_millis(9_999), 10, None).expect("r").is_empty());
+    let again = q.receive(T0.plus_secs(10), 10, None).expect("r");
+    assert_eq!(bodies(&again), vec!["m"]);
+    assert_eq!(again[0].receive_count, 2);
+    assert_eq!(again[0].first_received_at, T0);
+    assert_ne!(again[0].receipt_handle, first[0].receipt_handle);
+}
+
+#[test]
+fn delays_hold_messages_back_and_are_counted() {
+    let mut q = queue();
+    q.send(T0, content(1, "later", T0), 5);
+    q.send(T0, content(2, "now", T0), 0);
+    assert_eq!(q.counts(T0).delayed, 1);
+    assert_eq!(q.next_wake(), Some(T0.plus_secs(5)));
+    assert_eq!(bodies(&q.receive(T0, 10, None).expect("r")), vec!["now"]);
+    assert!(q.receive(T0.plus_millis(4_999), 10, None).expect("r").is_empty());
+    assert_eq!(
+        bodies(&q.receive(T0.plus_secs(5), 10, None).expect("r")),
+        vec!["later"]
+    );
+}
+
+#[test]
+fn change_visibility_rules() {
+    let mut q = queue();
+    q.send(T0, content(1, "m", T0), 0);
+    let d = q.receive(T0, 1, Some(30)).expect("r").remove(0);
+    // Extend at T0+20: hidden until T0+120, counted from the change.
+    let t = T0.plus_secs(20);
+    assert!(!q.change_visibility(t, &d.receipt_handle, 100).expect("extend"));
+    assert!(q.receive(T0.plus_secs(119), 1, None).expect("r").is_empty());
+    // Total beyond 12 hours from the receive is rejected.
+    let err = q
+        .change_visibility(T0.plus_secs(100), &d.receipt_handle, 43_200)
+        .expect_err("beyond");
+    assert!(err.to_string().contains("43200"), "{err}");
+    // Zero makes it visible at once.
+    assert!(q
+        .change_visibility(T0.plus_secs(100), &d.receipt_handle, 0)
+        .expect("zero"));
+    // A visible message is left alone and the call succeeds (AWS never answers
+    // MessageNotInflight in practice).
+    assert!(!q
+        .change_visibility(T0.plus_secs(100), &d.receipt_handle, 500)
+        .expect("no-op"));
+    let d2 = q.receive(T0.plus_secs(100), 1, None).expect("r").remove(0);
+    // An older handle of the same message still works, as in AWS.
+    q.change_visibility(T0.plus_secs(100), &d.receipt_handle, 5)
+        .expect("old handle");
+    assert!(q.receive(T0.plus_secs(104), 1, None).expect("r").is_empty());
+    q.change_visibility(T0.plus_secs(100), &d2.receipt_handle, 5)
+        .expect("current handle");
+    q.delete(T0.plus_secs(100), &d2.receipt_handle).expect("delete");
+    let gone = q
+        .change_visibility(T0.plus_secs(100), &d2.receipt_handle, 5)
+        .expect_err("gone");
+    assert!(
+        gone.to_string()
+            .ends_with("Reason: Message does not exist or is not available for visibility timeout change."),
+        "{gone}"
+    );
+}
+
+#[test]
+fn foreign_and_garbage_handles_are_invalid() {
+    let mut q = queue();
+    let mut other = Queue::new(
+        "o".into(),
+        "arn".into(),
+        2,
+        QueueAttributes::default(),
+        T0,
+    );
+    other.send(T0, content(1, "m", T0), 0);
+    let h = other.receive(T0, 1, None).expect("r").remove(0).receipt_handle;
+    assert_eq!(
+        q.delete(T0, &h),
+        Err(SqsError::ReceiptHandleIsInvalid(h.clone()))
+    );
+    assert!(matches!(
+        q.delete(T0, "garbage"),
+        Err(SqsError::ReceiptHandleIsInvalid(_))
+    ));
+}
+
+#[test]
+fn retention_expires_messages_in_every_state() {
+    let mut q = queue();
+    q.attributes.message_retention_period = 60;
+    q.send(T0, content(1, "visible", T0), 0);
+    q.send(T0, content(2, "inflight", T0), 0);
+    q.send(T0, content(3, "delayed", T0), 120);
+    q.receive(T0, 1, Some(3_600)).expect("r");
+    q.send(
+        T0.plus_secs(30),
+        content(4, "young", T0.plus_secs(30)),
+        0,
+    );
+    let c = q.counts(T0.plus_secs(60));
+    assert_eq!(
+        c,
+        Counts {
+            visible: 1,
+            in_flight: 0,
+            delayed: 0
+        }
+    );
+    assert_eq!(
+        bodies(&q.receive(T0.plus_secs(60), 10, None).expect("r")),
+        vec!["young"]
+    );
+    assert_eq!(q.counts(T0.plus_secs(90)), Counts::default());
+}
+
+#[test]
+fn purge_clears_and_is_rate_limited() {
+    let mut q = queue();
+    q.send(T0, content(1, "m", T0), 0);
+    q.purge(T0).expect("purge");
+    assert_eq!(q.counts(T0), Counts::default());
+    assert_eq!(
+        q.purge(T0.plus_secs(59)),
+        Err(SqsError::PurgeQueueInProgress("q".into()))
+    );
+    q.purge(T0.plus_secs(60)).expect("again after 60s");
+}
+
+#[test]
+fn stale_index_entries_are_bounded() {
+    let mut q = queue();
+    // One message stays in flight forever while many others pass through.
+    q.send(T0, content(0, "stuck", T0), 0);
+    q.receive(T0, 1, Some(43_200)).expect("r");
+    let mut now = T0;
+    for i in 1..50_000u128 {
+        now = now.plus_millis(1);
+        q.send(now, content(i, "x", now), 0);
+        let d = q.receive(now, 1, None).expect("r").remove(0);
+        // Extending visibility leaves stale timer entries behind.
+        q.change_visibility(now, &d.receipt_handle, 100).expect("cv");
+        q.delete(now, &d.receipt_handle).expect("delete");
+    }
+    let (ready, timers, by_age) = q.index_sizes();
+    assert!(ready <= 2048, "ready {ready}");
+    assert!(timers <= 2 * 1 + 1024 + 1, "timers {timers}");
+    assert!(by_age <= 2 * 1 + 1024 + 1, "by_age {by_age}");
+}
+
+#[test]
+fn over_limit_when_too_many_in_flight() {
+    let mut q = queue();
+    for i in 0..(MAX_IN_FLIGHT as u128 + 1) {
+        q.send(T0, content(i, "m", T0), 0);
+    }
+    let mut received = 0;
+    while received < MAX_IN_FLIGHT {
+        received += q.receive(T0, 10, None).expect("r").len();
+    }
+    assert_eq!(
+        q.receive(T0, 10, None).map(|d| d.len()),
+        Err(SqsError::OverLimit(MAX_IN_FLIGHT))
+    );
+}

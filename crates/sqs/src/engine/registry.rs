@@ -1,0 +1,199 @@
+//! Queues by account, region and name. Lookups clone an `Arc<QueueCell>` under a read lock;
+//! each queue has its own mutex, held only for short synchronous sections, and a `Notify`
+//! that long-pollers wait on.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use sluice_core::{AccountId, Region, Timestamp};
+use tokio::sync::Notify;
+
+use super::attributes::QueueAttributes;
+use super::queue::Queue;
+use crate::SqsError;
+
+/// Where a queue lives.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct QueueKey {
+    pub account: AccountId,
+    pub region: Region,
+    pub name: String,
+}
+
+impl QueueKey {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:sqs:{}:{}:{}",
+            self.region, self.account, self.name
+        )
+    }
+}
+
+/// One queue and the signal its waiters park on.
+#[derive(Debug)]
+pub struct QueueCell {
+    pub key: QueueKey,
+    queue: Mutex<Queue>,
+    /// Signalled when messages may have become receivable, or the queue was deleted.
+    pub changed: Notify,
+    deleted: AtomicBool,
+}
+
+impl QueueCell {
+    pub fn lock(&self) -> MutexGuard<'_, Queue> {
+        // Queue methods keep their invariants at every return, so a panic elsewhere while
+        // the lock was held leaves a usable queue behind.
+        self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn is_deleted(&self) -> bool {
+        self.deleted.load(Ordering::Acquire)
+    }
+}
+
+/// Every queue of the process.
+#[derive(Debug, Default)]
+pub struct Registry {
+    queues: RwLock<HashMap<QueueKey, Arc<QueueCell>>>,
+    next_uid: AtomicU64,
+}
+
+impl Registry {
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<QueueKey, Arc<QueueCell>>> {
+        self.queues.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<QueueKey, Arc<QueueCell>>> {
+        self.queues.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn get(&self, key: &QueueKey) -> Option<Arc<QueueCell>> {
+        self.read().get(key).cloned()
+    }
+
+    /// Creates a queue, or returns the existing one when every attribute given matches it
+    /// (AWS's idempotent CreateQueue). `attributes` are the already-validated settings and
+    /// `given` the attribute names the caller named, which are the ones compared.
+    pub fn create(
+        &self,
+        key: QueueKey,
+        attributes: QueueAttributes,
+        given: &[&str],
+        tags: impl IntoIterator<Item = (String, String)>,
+        now: Timestamp,
+    ) -> Result<Arc<QueueCell>, SqsError> {
+        let mut queues = self.write();
+        if let Some(existing) = queues.get(&key) {
+            let queue = existing.lock();
+            if let Some(differs) = given
+                .iter()
+                .find(|name| queue.attributes.get(name) != attributes.get(name))
+            {
+                return Err(SqsError::QueueAlreadyExists((*differs).to_owned()));
+            }
+            drop(queue);
+            return Ok(existing.clone());
+        }
+        let uid = self.next_uid.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut queue = Queue::new(key.name.clone(), key.arn(), uid, attributes, now);
+        queue.tags.extend(tags);
+        let cell = Arc::new(QueueCell {
+            key: key.clone(),
+            queue: Mutex::new(queue),
+            changed: Notify::new(),
+            deleted: AtomicBool::new(false),
+        });
+        queues.insert(key, cell.clone());
+        Ok(cell)
+    }
+
+    /// Removes a queue and wakes its waiters so they notice.
+    pub fn delete(&self, key: &QueueKey) -> Option<Arc<QueueCell>> {
+        let cell = self.write().remove(key)?;
+        cell.deleted.store(true, Ordering::Release);
+        cell.changed.notify_waiters();
+        Some(cell)
+    }
+
+    /// Names of the queues of one account and region starting with `prefix`, sorted.
+    pub fn names(&self, account: &AccountId, region: &Region, prefix: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .read()
+            .keys()
+            .filter(|k| &k.account == account && &k.region == region && k.name.starts_with(prefix))
+            .map(|k| k.name.clone())
+            .collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Every queue, for housekeeping passes.
+    pub fn all(&self) -> Vec<Arc<QueueCell>> {
+        self.read().values().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> QueueKey {
+        QueueKey {
+            account: AccountId::parse("000000000000").expect("account"),
+            region: Region::parse("us-east-1").expect("region"),
+            name: name.into(),
+        }
+    }
+
+    #[test]
+    fn create_is_idempotent_only_for_matching_attributes() {
+        let reg = Registry::new();
+        let mut attrs = QueueAttributes::default();
+        attrs.visibility_timeout = 60;
+        let a = reg
+            .create(key("q"), attrs.clone(), &["VisibilityTimeout"], [], Timestamp(1))
+            .expect("create");
+        let b = reg
+            .create(key("q"), attrs, &["VisibilityTimeout"], [], Timestamp(2))
+            .expect("same");
+        assert!(Arc::ptr_eq(&a, &b));
+        // No attributes named: the existing queue is returned.
+        reg.create(key("q"), QueueAttributes::default(), &[], [], Timestamp(3))
+            .expect("no attributes");
+        let err = reg
+            .create(
+                key("q"),
+                QueueAttributes::default(),
+                &["VisibilityTimeout"],
+                [],
+                Timestamp(4),
+            )
+            .expect_err("differs");
+        assert_eq!(err, SqsError::QueueAlreadyExists("VisibilityTimeout".into()));
+        assert_eq!(a.lock().arn, "arn:aws:sqs:us-east-1:000000000000:q");
+    }
+
+    #[test]
+    fn names_filter_by_account_region_and_prefix() {
+        let reg = Registry::new();
+        for n in ["b-q", "a-q", "other"] {
+            reg.create(key(n), QueueAttributes::default(), &[], [], Timestamp(1))
+                .expect("create");
+        }
+        let mut elsewhere = key("a-x");
+        elsewhere.region = Region::parse("eu-west-1").expect("region");
+        reg.create(elsewhere, QueueAttributes::default(), &[], [], Timestamp(1))
+            .expect("create");
+        let k = key("");
+        assert_eq!(reg.names(&k.account, &k.region, "a"), vec!["a-q"]);
+        assert_eq!(reg.names(&k.account, &k.region, ""), vec!["a-q", "b-q", "other"]);
+        let cell = reg.delete(&key("a-q")).expect("deleted");
+        assert!(cell.is_deleted());
+        assert!(reg.get(&key("a-q")).is_none());
+    }
+}
