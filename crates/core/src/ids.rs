@@ -35,11 +35,17 @@ impl IdSource {
         }
     }
 
-    /// A lower-case hyphenated UUID string (version and variant bits set as v4).
-    pub fn uuid(&self) -> String {
+    /// 128 bits with the version and variant bits of a v4 UUID.
+    pub fn uuid_u128(&self) -> u128 {
         let bits = self.next_u128();
-        let bits = (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
-        uuid::Uuid::from_u128(bits).hyphenated().to_string()
+        (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62)
+    }
+
+    /// A lower-case hyphenated UUID string.
+    pub fn uuid(&self) -> String {
+        uuid::Uuid::from_u128(self.uuid_u128())
+            .hyphenated()
+            .to_string()
     }
 }
 

@@ -31,6 +31,18 @@ pub struct ErrorDescriptor {
     pub status: u16,
 }
 
+impl ErrorDescriptor {
+    /// The JSON `__type`: the service prefix and shape name, unless `type_name` is already
+    /// namespaced (generic framework errors such as `com.amazon.coral.service#...`).
+    pub fn json_type(&self, wire: &ServiceWire) -> String {
+        if self.type_name.contains('#') {
+            self.type_name.to_owned()
+        } else {
+            format!("{}{}", wire.json_type_prefix, self.type_name)
+        }
+    }
+}
+
 /// Per-service wire constants.
 #[derive(Debug, Clone, Copy)]
 pub struct ServiceWire {
@@ -72,8 +84,7 @@ pub fn render_error(
             }
         }
         Protocol::AwsJson10 | Protocol::AwsJson11 | Protocol::Cbor => {
-            let type_name = format!("{}{}", wire.json_type_prefix, desc.type_name);
-            let body = serde_json::json!({ "__type": type_name, "message": message });
+            let body = serde_json::json!({ "__type": desc.json_type(wire), "message": message });
             let mut headers = Vec::new();
             if wire.query_compatible {
                 headers.push((

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use sluice_core::Timestamp;
 
 use super::attributes::{QueueAttributes, MAX_VISIBILITY_TIMEOUT};
-use super::message::{MessageContent, NewMessage};
+use super::message::MessageContent;
 use super::receipt::Receipt;
 use crate::SqsError;
 
@@ -147,13 +147,13 @@ impl Queue {
         self.counts
     }
 
-    /// Checks a message against this queue's limits; returns its delay in seconds.
-    pub fn check_send(&self, msg: &NewMessage, attributes_size: usize) -> Result<u32, SqsError> {
-        let size = msg.body.len() + attributes_size;
+    /// Checks a message of `size` bytes (body and attributes) against this queue's limit;
+    /// returns its delay: the one requested, else the queue's.
+    pub fn check_send(&self, size: usize, delay_seconds: Option<u32>) -> Result<u32, SqsError> {
         if size > self.attributes.maximum_message_size as usize {
             return Err(SqsError::MessageTooLong(self.attributes.maximum_message_size));
         }
-        Ok(msg.delay_seconds.unwrap_or(self.attributes.delay_seconds))
+        Ok(delay_seconds.unwrap_or(self.attributes.delay_seconds))
     }
 
     /// Stores a message. It becomes receivable after `delay_seconds`.

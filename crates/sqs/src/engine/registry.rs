@@ -153,8 +153,10 @@ mod tests {
     #[test]
     fn create_is_idempotent_only_for_matching_attributes() {
         let reg = Registry::new();
-        let mut attrs = QueueAttributes::default();
-        attrs.visibility_timeout = 60;
+        let attrs = QueueAttributes {
+            visibility_timeout: 60,
+            ..QueueAttributes::default()
+        };
         let a = reg
             .create(key("q"), attrs.clone(), &["VisibilityTimeout"], [], Timestamp(1))
             .expect("create");

@@ -1,0 +1,159 @@
+//! The SQS API: decoding a routed request into one typed operation, calling the service, and
+//! encoding the result or error for the protocol the client spoke (Query XML or JSON 1.0).
+//! `SqsRequest` and `SqsResponse` are closed enums generated from one list, so a new
+//! operation is added in exactly one place and the compiler finds the rest.
+
+mod de;
+pub mod errors;
+pub mod input;
+pub mod output;
+
+use serde::de::DeserializeOwned;
+use sluice_wire::{query_response, render_error, Payload, Protocol, Reply, XmlWriter};
+
+use crate::service::{RequestContext, SqsService};
+use crate::SqsError;
+use errors::{describe, message, WIRE};
+use input::*;
+use output::*;
+
+/// SQS actions that exist in AWS but that this version of Sluice does not implement.
+const NOT_YET_SUPPORTED: &[&str] = &[
+    "AddPermission",
+    "RemovePermission",
+    "ListDeadLetterSourceQueues",
+    "StartMessageMoveTask",
+    "CancelMessageMoveTask",
+    "ListMessageMoveTasks",
+];
+
+fn decode_input<T: DeserializeOwned>(payload: &Payload) -> Result<T, SqsError> {
+    match payload {
+        Payload::Query(tree) => {
+            T::deserialize(tree).map_err(|e| SqsError::MalformedQueryString(e.to_string()))
+        }
+        Payload::Document(body) => {
+            let body: &[u8] = if body.is_empty() { b"{}" } else { body };
+            serde_json::from_slice(body).map_err(|e| SqsError::SerializationException(e.to_string()))
+        }
+    }
+}
+
+fn render<O: serde::Serialize + WriteXml>(
+    action: &str,
+    out: &O,
+    protocol: Protocol,
+    request_id: &str,
+) -> Reply {
+    match protocol {
+        Protocol::Query => {
+            let write = |w: &mut XmlWriter| out.write_xml(w);
+            let result: Option<&dyn Fn(&mut XmlWriter)> = out.has_result().then_some(&write);
+            Reply::ok(
+                Reply::XML,
+                query_response(action, WIRE.xml_namespace, request_id, result),
+            )
+        }
+        _ => Reply::ok(
+            Reply::JSON_10,
+            serde_json::to_vec(out).unwrap_or_else(|_| b"{}".to_vec()),
+        ),
+    }
+}
+
+macro_rules! operations {
+    ($($op:ident($input:ty) -> $output:ty = $method:ident;)*) => {
+        /// One SQS request, decoded.
+        #[derive(Debug)]
+        pub enum SqsRequest { $($op($input),)* }
+
+        /// One SQS result.
+        #[derive(Debug)]
+        pub enum SqsResponse { $($op($output),)* }
+
+        impl SqsRequest {
+            pub fn decode(action: &str, payload: &Payload) -> Result<SqsRequest, SqsError> {
+                match action {
+                    $(stringify!($op) => Ok(SqsRequest::$op(decode_input(payload)?)),)*
+                    other if NOT_YET_SUPPORTED.contains(&other) => Err(SqsError::UnsupportedOperation(
+                        format!("{other} is not supported by this version of Sluice yet."),
+                    )),
+                    other => Err(SqsError::InvalidAction(other.to_owned())),
+                }
+            }
+        }
+
+        impl SqsService {
+            pub async fn call(
+                &self,
+                ctx: &RequestContext,
+                request: SqsRequest,
+            ) -> Result<SqsResponse, SqsError> {
+                match request {
+                    $(SqsRequest::$op(input) => self.$method(ctx, input).await.map(SqsResponse::$op),)*
+                }
+            }
+        }
+
+        impl SqsResponse {
+            pub fn encode(&self, protocol: Protocol, request_id: &str) -> Reply {
+                match self {
+                    $(SqsResponse::$op(out) => render(stringify!($op), out, protocol, request_id),)*
+                }
+            }
+        }
+    };
+}
+
+operations! {
+    CreateQueue(CreateQueueInput) -> QueueUrlOutput = create_queue;
+    GetQueueUrl(GetQueueUrlInput) -> QueueUrlOutput = get_queue_url;
+    ListQueues(ListQueuesInput) -> ListQueuesOutput = list_queues;
+    DeleteQueue(QueueUrlInput) -> Empty = delete_queue;
+    GetQueueAttributes(GetQueueAttributesInput) -> GetQueueAttributesOutput = get_queue_attributes;
+    SetQueueAttributes(SetQueueAttributesInput) -> Empty = set_queue_attributes;
+    PurgeQueue(QueueUrlInput) -> Empty = purge_queue;
+    TagQueue(TagQueueInput) -> Empty = tag_queue;
+    UntagQueue(UntagQueueInput) -> Empty = untag_queue;
+    ListQueueTags(QueueUrlInput) -> ListQueueTagsOutput = list_queue_tags;
+    SendMessage(SendMessageInput) -> SendMessageOutput = send_message;
+    SendMessageBatch(SendMessageBatchInput) -> SendMessageBatchOutput = send_message_batch;
+    ReceiveMessage(ReceiveMessageInput) -> ReceiveMessageOutput = receive_message;
+    DeleteMessage(DeleteMessageInput) -> Empty = delete_message;
+    DeleteMessageBatch(DeleteMessageBatchInput) -> IdBatchOutput = delete_message_batch;
+    ChangeMessageVisibility(ChangeMessageVisibilityInput) -> Empty = change_message_visibility;
+    ChangeMessageVisibilityBatch(ChangeMessageVisibilityBatchInput) -> IdBatchOutput = change_message_visibility_batch;
+}
+
+/// Renders an SQS error for `protocol`.
+pub fn error_reply(error: &SqsError, protocol: Protocol, request_id: &str) -> Reply {
+    render_error(
+        protocol,
+        &WIRE,
+        &describe(error),
+        &message(error, protocol),
+        request_id,
+    )
+}
+
+/// Serves one routed SQS request.
+pub async fn serve(
+    service: &SqsService,
+    ctx: &RequestContext,
+    protocol: Protocol,
+    action: &str,
+    payload: &Payload,
+    request_id: &str,
+) -> Reply {
+    let result = match SqsRequest::decode(action, payload) {
+        Ok(request) => service.call(ctx, request).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(response) => response.encode(protocol, request_id),
+        Err(error) => {
+            tracing::debug!(%request_id, action, %error, "sqs error");
+            error_reply(&error, protocol, request_id)
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! `SqsService`: the SQS operations, on the shared clock. Validates typed inputs in AWS's
+//! order, resolves queue URLs, calls the engine under short locks, and runs long polls that
+//! wake on the queue's `Notify` or at the next deadline, never on a polling interval.
+
+mod messages;
+mod queues;
+
+use std::sync::Arc;
+
+use sluice_core::{AccountId, Clock, IdSource, Region};
+
+use crate::engine::{QueueCell, QueueKey, Registry};
+use crate::SqsError;
+
+/// Who is calling and how they addressed Sluice.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub account: AccountId,
+    pub region: Region,
+    /// Host (and port) the client addressed, which queue URLs repeat so containers and
+    /// port-mapped clients get URLs they can reach.
+    pub host: String,
+    /// Request path: a Query request may be sent to the queue URL itself.
+    pub path: String,
+    /// `SenderId` stamped on the messages this request sends.
+    pub sender_id: Arc<str>,
+}
+
+/// The SQS operations of one process.
+#[derive(Debug, Clone)]
+pub struct SqsService {
+    registry: Arc<Registry>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<IdSource>,
+}
+
+impl SqsService {
+    pub fn new(registry: Arc<Registry>, clock: Arc<dyn Clock>, ids: Arc<IdSource>) -> SqsService {
+        SqsService {
+            registry,
+            clock,
+            ids,
+        }
+    }
+
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+
+    fn queue_url(ctx: &RequestContext, account: &AccountId, name: &str) -> String {
+        format!("http://{}/{}/{}", ctx.host, account, name)
+    }
+
+    /// The queue a request names, by `QueueUrl` or, for Query requests sent to the queue
+    /// URL, by the request path.
+    fn queue_key(ctx: &RequestContext, queue_url: Option<&str>) -> Result<QueueKey, SqsError> {
+        let url = match queue_url {
+            Some(url) => url,
+            None if parse_queue_path(&ctx.path).is_some() => &ctx.path,
+            None => return Err(SqsError::MissingParameter("QueueUrl")),
+        };
+        let (account, name) =
+            parse_queue_url(url).ok_or_else(|| SqsError::InvalidAddress(url.to_owned()))?;
+        let account = AccountId::parse(account).ok_or(SqsError::QueueDoesNotExist)?;
+        Ok(QueueKey {
+            account,
+            region: ctx.region.clone(),
+            name: name.to_owned(),
+        })
+    }
+
+    fn resolve(
+        &self,
+        ctx: &RequestContext,
+        queue_url: Option<&str>,
+    ) -> Result<Arc<QueueCell>, SqsError> {
+        let key = Self::queue_key(ctx, queue_url)?;
+        self.registry.get(&key).ok_or(SqsError::QueueDoesNotExist)
+    }
+}
+
+fn required<T>(value: Option<T>, name: &'static str) -> Result<T, SqsError> {
+    value.ok_or(SqsError::MissingParameter(name))
+}
+
+/// `(account, name)` from any URL whose path ends in `/<account>/<name>`: AWS's
+/// `https://sqs.<region>.amazonaws.com/..`, Sluice's `http://<host>/..`, LocalStack's
+/// `http://sqs.<region>.localhost.localstack.cloud:4566/..`, or a bare path.
+fn parse_queue_url(url: &str) -> Option<(&str, &str)> {
+    let path = match url.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None => url,
+    };
+    parse_queue_path(path)
+}
+
+fn parse_queue_path(path: &str) -> Option<(&str, &str)> {
+    let path = path.split(['?', '#']).next()?;
+    let mut segments = path.rsplit('/').filter(|s| !s.is_empty());
+    let name = segments.next()?;
+    let account = segments.next()?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some((account, name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_urls_of_every_style_resolve() {
+        for url in [
+            "http://localhost:4566/000000000000/jobs",
+            "https://sqs.us-east-1.amazonaws.com/000000000000/jobs",
+            "http://sqs.eu-west-1.localhost.localstack.cloud:4566/000000000000/jobs",
+            "http://localhost:4566/queue/us-east-1/000000000000/jobs",
+            "/000000000000/jobs",
+        ] {
+            assert_eq!(parse_queue_url(url), Some(("000000000000", "jobs")), "{url}");
+        }
+        for url in ["jobs", "http://localhost:4566", "http://h/abc/jobs", "http://h/jobs"] {
+            assert_eq!(parse_queue_url(url), None, "{url}");
+        }
+    }
+}
