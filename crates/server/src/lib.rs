@@ -1,1 +1,182 @@
-//! placeholder
+//! Sluice: a local, fast and faithful emulator of Amazon SQS (SNS and Kinesis to come) on one
+//! port. This crate is the composition root — settings, the shared clock and scheduler, the
+//! HTTP server and graceful shutdown — and a library, so Rust tests can run a server
+//! in-process:
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let server = sluice::Server::builder().port(0).manual_clock().spawn().await?;
+//! println!("SQS endpoint: {}", server.endpoint_url());
+//! if let Some(clock) = server.manual_clock() {
+//!     clock.advance(std::time::Duration::from_secs(30)).await; // skip a visibility timeout
+//! }
+//! server.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+pub mod config;
+mod dispatch;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use sluice_core::{Clock, IdSource, ManualClock, Scheduler, SystemClock};
+use sluice_sqs::engine::Registry;
+use sluice_sqs::SqsService;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+pub use config::{ClockMode, Settings};
+use state::AppState;
+
+/// How often idle queues are swept for expired messages. Correctness never depends on it:
+/// every operation applies expiry itself; the sweep only frees memory of untouched queues.
+const HOUSEKEEPING_PERIOD: Duration = Duration::from_secs(10);
+
+/// Entry point for starting Sluice.
+#[derive(Debug)]
+pub struct Server;
+
+impl Server {
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder {
+            settings: Settings::default(),
+            seed: None,
+        }
+    }
+}
+
+/// Configures a server before it starts.
+#[derive(Debug)]
+pub struct ServerBuilder {
+    settings: Settings,
+    seed: Option<u64>,
+}
+
+impl ServerBuilder {
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.settings.host = host.into();
+        self
+    }
+    /// Port to listen on; 0 picks a free one (see [`RunningServer::addr`]).
+    pub fn port(mut self, port: u16) -> Self {
+        self.settings.port = port;
+        self
+    }
+    /// Uses a [`ManualClock`] starting at the current wall-clock time; time then moves only
+    /// through [`RunningServer::manual_clock`].
+    pub fn manual_clock(mut self) -> Self {
+        self.settings.clock = ClockMode::Manual;
+        self
+    }
+    /// Makes message ids and request ids a reproducible sequence.
+    pub fn seeded_ids(mut self, seed: u64) -> Self {
+        self.seed = Some(seed);
+        self
+    }
+
+    /// Binds the port and starts serving on the current tokio runtime.
+    pub async fn spawn(self) -> std::io::Result<RunningServer> {
+        let settings = self.settings;
+        let system = SystemClock::new();
+        let manual = match settings.clock {
+            ClockMode::Manual => Some(ManualClock::new(system.now())),
+            ClockMode::System => None,
+        };
+        let clock: Arc<dyn Clock> = match &manual {
+            Some(m) => Arc::new(m.clone()),
+            None => Arc::new(system),
+        };
+        let ids = Arc::new(self.seed.map_or_else(IdSource::random, IdSource::seeded));
+        let scheduler = Scheduler::new(clock.clone());
+        let registry = Arc::new(Registry::new());
+        let sqs = SqsService::new(
+            registry.clone(),
+            clock.clone(),
+            ids.clone(),
+            scheduler.shutdown_token(),
+        );
+        scheduler.every(HOUSEKEEPING_PERIOD, move |now| {
+            for cell in registry.all() {
+                cell.lock().advance(now);
+            }
+        });
+
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(AppState {
+            settings,
+            ids,
+            sqs,
+        });
+        let shutdown = scheduler.shutdown_token();
+        let serve = axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move { shutdown.cancelled().await });
+        let task = tokio::spawn(async move {
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "server stopped with an error");
+            }
+        });
+        Ok(RunningServer {
+            addr,
+            scheduler,
+            manual,
+            task,
+        })
+    }
+}
+
+/// The HTTP routes: every path and method goes to the one dispatcher.
+fn router(state: Arc<AppState>) -> Router {
+    Router::new().fallback(dispatch::handle).with_state(state)
+}
+
+/// A started server.
+#[derive(Debug)]
+pub struct RunningServer {
+    addr: SocketAddr,
+    scheduler: Scheduler,
+    manual: Option<ManualClock>,
+    task: JoinHandle<()>,
+}
+
+impl RunningServer {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://<addr>`, for an SDK's `endpoint_url`.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The clock to advance, when started with [`ServerBuilder::manual_clock`].
+    pub fn manual_clock(&self) -> Option<&ManualClock> {
+        self.manual.as_ref()
+    }
+
+    /// Stops accepting requests, ends long polls, finishes in-flight requests and stops
+    /// background tasks.
+    pub async fn shutdown(self) {
+        self.scheduler.shutdown().await;
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops (after [`RunningServer::trigger_shutdown`] or an error).
+    pub async fn wait(self) {
+        let _ = self.task.await;
+        self.scheduler.shutdown().await;
+    }
+
+    /// Starts a graceful shutdown without waiting for it.
+    pub fn trigger_shutdown(&self) {
+        self.scheduler.shutdown_token().cancel();
+    }
+}

@@ -1,1 +1,73 @@
-fn main(){}
+//! The `sluice` binary: flags and `SLUICE_*` environment variables, logging, signals.
+
+use clap::Parser;
+use sluice::config::RawSettings;
+use sluice::Server;
+
+/// Local, fast, faithful emulator of Amazon SQS on one port. Point any AWS SDK or the AWS
+/// CLI at it with `--endpoint-url http://localhost:4566` and any credentials.
+#[derive(Debug, Parser)]
+#[command(name = "sluice", version, about, long_about = None)]
+struct Cli {
+    /// Address to listen on (use 0.0.0.0 inside containers).
+    #[arg(long, env = "SLUICE_HOST", default_value = "127.0.0.1")]
+    host: String,
+    /// Port to listen on; 0 picks a free port.
+    #[arg(long, env = "SLUICE_PORT", default_value_t = 4566)]
+    port: u16,
+    /// Region used when a request is not signed with one.
+    #[arg(long, env = "SLUICE_REGION", default_value = "us-east-1")]
+    region: String,
+    /// The 12-digit account id that owns queues, as in queue URLs and ARNs.
+    #[arg(long, env = "SLUICE_ACCOUNT_ID", default_value = "000000000000")]
+    account_id: String,
+    /// Log filter: error, warn, info, debug, trace, or a tracing directive such as
+    /// `sluice=debug`.
+    #[arg(long, env = "SLUICE_LOG", default_value = "info")]
+    log: String,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.log)?)
+        .with_writer(std::io::stderr)
+        .init();
+    let settings = RawSettings {
+        host: cli.host,
+        port: cli.port,
+        region: cli.region,
+        account_id: cli.account_id,
+    }
+    .validate()?;
+    let server = Server::builder().settings(settings).spawn().await?;
+    println!("sluice listening on {}", server.endpoint_url());
+    tracing::info!(addr = %server.addr(), "ready");
+
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.shutdown().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

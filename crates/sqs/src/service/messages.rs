@@ -379,6 +379,7 @@ impl SqsService {
             tokio::select! {
                 _ = &mut notified => {}
                 _ = self.clock.sleep_until(wake_at) => {}
+                _ = self.shutdown.cancelled() => return Ok(Vec::new()),
             }
         }
     }

@@ -8,6 +8,7 @@ mod queues;
 use std::sync::Arc;
 
 use sluice_core::{AccountId, Clock, IdSource, Region};
+use tokio_util::sync::CancellationToken;
 
 use crate::engine::{QueueCell, QueueKey, Registry};
 use crate::SqsError;
@@ -32,14 +33,22 @@ pub struct SqsService {
     registry: Arc<Registry>,
     clock: Arc<dyn Clock>,
     ids: Arc<IdSource>,
+    /// Ends long polls (with an empty answer) when the server shuts down.
+    shutdown: CancellationToken,
 }
 
 impl SqsService {
-    pub fn new(registry: Arc<Registry>, clock: Arc<dyn Clock>, ids: Arc<IdSource>) -> SqsService {
+    pub fn new(
+        registry: Arc<Registry>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<IdSource>,
+        shutdown: CancellationToken,
+    ) -> SqsService {
         SqsService {
             registry,
             clock,
             ids,
+            shutdown,
         }
     }
 

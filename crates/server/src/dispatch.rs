@@ -1,0 +1,182 @@
+//! The one catch-all HTTP handler: bounded body read, service and protocol detection, the
+//! request context, and hand-off to the service's API. Failures before a service is known
+//! (body too large, unknown target or action, malformed form) are answered here, AWS-shaped.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::response::Response;
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, StatusCode};
+use http_body_util::{BodyExt, Limited};
+use sluice_wire::{
+    detect, render_error, DetectError, ErrorDescriptor, Fault, Protocol, Reply, Service,
+};
+
+use crate::state::AppState;
+
+fn generic(type_name: &'static str, query_code: &'static str, status: u16) -> ErrorDescriptor {
+    ErrorDescriptor {
+        type_name,
+        query_code,
+        fault: Fault::Sender,
+        status,
+    }
+}
+
+/// The protocol a request probably speaks, for errors raised before detection finishes.
+fn likely_protocol(headers: &HeaderMap) -> Protocol {
+    if headers.contains_key("x-amz-target") {
+        Protocol::AwsJson10
+    } else {
+        Protocol::Query
+    }
+}
+
+pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Response {
+    let request_id = app.ids.uuid();
+    let (parts, body) = request.into_parts();
+    let reply = match read_body(body, app.settings.max_request_bytes).await {
+        Ok(bytes) => route(&app, &parts, bytes, &request_id).await,
+        Err(BodyError::TooLarge) => render_error(
+            likely_protocol(&parts.headers),
+            &sluice_sqs::api::errors::WIRE,
+            &generic(
+                "com.amazon.coral.service#RequestEntityTooLargeException",
+                "RequestEntityTooLarge",
+                413,
+            ),
+            &format!(
+                "Request body must be no larger than {} bytes.",
+                app.settings.max_request_bytes
+            ),
+            &request_id,
+        ),
+        Err(BodyError::Io) => render_error(
+            likely_protocol(&parts.headers),
+            &sluice_sqs::api::errors::WIRE,
+            &generic(
+                "com.amazon.coral.service#SerializationException",
+                "MalformedInput",
+                400,
+            ),
+            "The request body could not be read.",
+            &request_id,
+        ),
+    };
+    into_response(reply, &request_id)
+}
+
+enum BodyError {
+    TooLarge,
+    Io,
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+        Err(_) => Err(BodyError::Io),
+    }
+}
+
+async fn route(
+    app: &AppState,
+    parts: &http::request::Parts,
+    body: Bytes,
+    request_id: &str,
+) -> Reply {
+    let detected = match detect(&parts.method, &parts.uri, &parts.headers, body) {
+        Ok(d) => d,
+        Err(e) => return detect_error(&e, &parts.headers, request_id),
+    };
+    match detected.service {
+        Service::Sqs => {
+            let ctx = app.sqs_context(parts, detected.credential.as_ref());
+            sluice_sqs::serve(
+                &app.sqs,
+                &ctx,
+                detected.protocol,
+                &detected.action,
+                &detected.payload,
+                request_id,
+            )
+            .await
+        }
+        Service::Sns | Service::Kinesis => render_error(
+            detected.protocol,
+            &sluice_sqs::api::errors::WIRE,
+            &generic(
+                "com.amazon.coral.service#UnknownOperationException",
+                "InvalidAction",
+                400,
+            ),
+            &format!(
+                "{:?} is not served by this version of Sluice yet.",
+                detected.service
+            ),
+            request_id,
+        ),
+    }
+}
+
+fn detect_error(error: &DetectError, headers: &HeaderMap, request_id: &str) -> Reply {
+    let (desc, message) = match error {
+        DetectError::MissingAction => (
+            generic("com.amazon.coral.service#MissingAction", "MissingAction", 400),
+            "The request must contain the parameter Action.".to_owned(),
+        ),
+        DetectError::UnknownAction(action) => (
+            generic(
+                "com.amazon.coral.service#UnknownOperationException",
+                "InvalidAction",
+                400,
+            ),
+            format!("The action {action} is not valid for this endpoint."),
+        ),
+        DetectError::UnknownTarget(target) => (
+            generic(
+                "com.amazon.coral.service#UnknownOperationException",
+                "UnknownOperationException",
+                400,
+            ),
+            format!("The operation {target} is not known."),
+        ),
+        DetectError::MalformedQuery(e) => (
+            generic(
+                "com.amazon.coral.service#MalformedQueryString",
+                "MalformedQueryString",
+                404,
+            ),
+            e.to_string(),
+        ),
+    };
+    render_error(
+        likely_protocol(headers),
+        &sluice_sqs::api::errors::WIRE,
+        &desc,
+        &message,
+        request_id,
+    )
+}
+
+fn into_response(reply: Reply, request_id: &str) -> Response {
+    let mut response = Response::new(Body::from(reply.body));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static(reply.content_type),
+    );
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", v);
+    }
+    for (name, value) in reply.headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    }
+    response
+}

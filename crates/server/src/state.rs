@@ -1,0 +1,50 @@
+//! `AppState`: what every request handler shares — settings, the id source and the
+//! services — and how a request's context (account, region, host) is derived.
+
+use std::sync::Arc;
+
+use sluice_core::{IdSource, Region};
+use sluice_sqs::{RequestContext, SqsService};
+use sluice_wire::Credential;
+
+use crate::config::Settings;
+
+#[derive(Debug)]
+pub struct AppState {
+    pub settings: Settings,
+    pub ids: Arc<IdSource>,
+    pub sqs: SqsService,
+}
+
+impl AppState {
+    /// The SQS view of a request: the default account, the signed region (else the
+    /// default), and the host the client addressed, for queue URLs.
+    pub fn sqs_context(
+        &self,
+        parts: &http::request::Parts,
+        credential: Option<&Credential>,
+    ) -> RequestContext {
+        let region = credential
+            .and_then(|c| Region::parse(&c.region))
+            .unwrap_or_else(|| self.settings.region.clone());
+        let host = parts
+            .headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+            .unwrap_or_else(|| format!("{}:{}", self.settings.host, self.settings.port));
+        let account = self.settings.account_id.clone();
+        let sender_id: Arc<str> = match credential {
+            Some(c) => c.access_key.as_str().into(),
+            None => account.as_str().into(),
+        };
+        RequestContext {
+            account,
+            region,
+            host,
+            path: parts.uri.path().to_owned(),
+            sender_id,
+        }
+    }
+}
