@@ -33,7 +33,8 @@ impl Region {
     pub fn parse(s: &str) -> Option<Region> {
         let ok = !s.is_empty()
             && s.len() <= 32
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         ok.then(|| Region(s.into()))
     }
     pub fn as_str(&self) -> &str {

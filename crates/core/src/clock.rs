@@ -81,6 +81,8 @@ impl Clock for SystemClock {
 #[derive(Debug, Clone)]
 pub struct ManualClock {
     inner: Arc<Mutex<ManualState>>,
+    /// Signalled whenever a sleeper registers, for tests that must know a task has parked.
+    parked: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Debug)]
@@ -99,6 +101,7 @@ impl ManualClock {
                 next_key: 0,
                 sleepers: BTreeMap::new(),
             })),
+            parked: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -151,6 +154,20 @@ impl ManualClock {
     pub fn pending_sleepers(&self) -> usize {
         self.state().sleepers.len()
     }
+
+    /// Waits until at least `n` sleeps are pending: the way to know a task (a long poll, a
+    /// scheduled pass) has parked before time is advanced past its deadline.
+    pub async fn wait_for_sleepers(&self, n: usize) {
+        loop {
+            let parked = self.parked.notified();
+            tokio::pin!(parked);
+            parked.as_mut().enable();
+            if self.pending_sleepers() >= n {
+                return;
+            }
+            parked.await;
+        }
+    }
 }
 
 /// Gives tasks woken by a step a chance to run before time moves again.
@@ -191,6 +208,7 @@ impl Future for ManualSleep {
             }
             return Poll::Ready(());
         }
+        let newly_parked = this.key.is_none();
         let key = *this.key.get_or_insert_with(|| {
             state.next_key += 1;
             state.next_key
@@ -198,6 +216,10 @@ impl Future for ManualSleep {
         state
             .sleepers
             .insert((this.deadline, key), Some(cx.waker().clone()));
+        drop(state);
+        if newly_parked {
+            this.clock.parked.notify_waiters();
+        }
         Poll::Pending
     }
 }
@@ -228,7 +250,7 @@ mod tests {
                 order.lock().expect("lock").push((deadline, seen.0));
             }));
         }
-        settle().await;
+        clock.wait_for_sleepers(3).await;
         assert_eq!(clock.pending_sleepers(), 3);
         clock.advance(Duration::from_millis(1_500)).await;
         assert_eq!(clock.now(), Timestamp(2_500));

@@ -124,7 +124,11 @@ async fn route(
 fn detect_error(error: &DetectError, headers: &HeaderMap, request_id: &str) -> Reply {
     let (desc, message) = match error {
         DetectError::MissingAction => (
-            generic("com.amazon.coral.service#MissingAction", "MissingAction", 400),
+            generic(
+                "com.amazon.coral.service#MissingAction",
+                "MissingAction",
+                400,
+            ),
             "The request must contain the parameter Action.".to_owned(),
         ),
         DetectError::UnknownAction(action) => (

@@ -111,11 +111,7 @@ impl ServerBuilder {
 
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(AppState {
-            settings,
-            ids,
-            sqs,
-        });
+        let state = Arc::new(AppState { settings, ids, sqs });
         let shutdown = scheduler.shutdown_token();
         let serve = axum::serve(listener, router(state))
             .with_graceful_shutdown(async move { shutdown.cancelled().await });

@@ -7,7 +7,9 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SqsError {
     // --- request decoding ---
-    #[error("The action or operation requested is invalid. Verify that the action is typed correctly.")]
+    #[error(
+        "The action or operation requested is invalid. Verify that the action is typed correctly."
+    )]
     InvalidAction(String),
     #[error("{0}")]
     MalformedQueryString(String),
@@ -23,7 +25,9 @@ pub enum SqsError {
     QueueDoesNotExist,
     #[error("A queue already exists with the same name and a different value for attribute {0}")]
     QueueAlreadyExists(String),
-    #[error("Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")]
+    #[error(
+        "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length"
+    )]
     InvalidQueueName,
     #[error("The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.")]
     InvalidFifoQueueName,

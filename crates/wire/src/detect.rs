@@ -160,13 +160,20 @@ pub fn detect(
     }
     let tree = QueryNode::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .map_err(DetectError::MalformedQuery)?;
-    let action = tree.get("Action").ok_or(DetectError::MissingAction)?.to_owned();
+    let action = tree
+        .get("Action")
+        .ok_or(DetectError::MissingAction)?
+        .to_owned();
 
     let service = credential
         .as_ref()
         .and_then(|c| Service::from_scope(&c.service))
         .or_else(|| is_queue_path(uri.path()).then_some(Service::Sqs))
-        .or_else(|| SQS_ACTIONS.contains(&action.as_str()).then_some(Service::Sqs))
+        .or_else(|| {
+            SQS_ACTIONS
+                .contains(&action.as_str())
+                .then_some(Service::Sqs)
+        })
         .ok_or_else(|| DetectError::UnknownAction(action.clone()))?;
     Ok(Detected {
         service,
@@ -241,7 +248,10 @@ mod tests {
         let d = req(
             Method::POST,
             "/",
-            &[("content-type", "application/x-www-form-urlencoded; charset=utf-8")],
+            &[(
+                "content-type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )],
             "Action=CreateQueue&QueueName=jobs&Version=2012-11-05",
         )
         .expect("routes");
@@ -281,7 +291,12 @@ mod tests {
     #[test]
     fn malformed_forms_are_reported() {
         assert!(matches!(
-            req(Method::POST, "/", &[], "Action=SendMessage&MessageBody=%C3%28"),
+            req(
+                Method::POST,
+                "/",
+                &[],
+                "Action=SendMessage&MessageBody=%C3%28"
+            ),
             Err(DetectError::MalformedQuery(_))
         ));
     }

@@ -9,7 +9,7 @@ mod reply;
 mod sigv4;
 mod xml;
 
-pub use detect::{detect, Detected, DetectError, Payload, Protocol, Service};
+pub use detect::{detect, DetectError, Detected, Payload, Protocol, Service};
 pub use error::{render_error, ErrorDescriptor, Fault, ServiceWire};
 pub use query::{QueryError, QueryNode};
 pub use reply::Reply;

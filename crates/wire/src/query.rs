@@ -98,7 +98,10 @@ fn percent_decode(raw: &[u8]) -> Result<String, QueryError> {
     while i < raw.len() {
         match raw[i] {
             b'+' => out.push(b' '),
-            b'%' => match (raw.get(i + 1).and_then(|&b| hex(b)), raw.get(i + 2).and_then(|&b| hex(b))) {
+            b'%' => match (
+                raw.get(i + 1).and_then(|&b| hex(b)),
+                raw.get(i + 2).and_then(|&b| hex(b)),
+            ) {
                 (Some(hi), Some(lo)) => {
                     out.push(hi << 4 | lo);
                     i += 2;
@@ -396,7 +399,10 @@ impl<'de> MapAccess<'de> for Entries<'de> {
             }
         }
     }
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, QueryError> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, QueryError> {
         let value = self
             .value
             .take()
@@ -484,7 +490,9 @@ mod tests {
         assert!(err.0.contains("ten"), "{err}");
         let mut pairs = Vec::new();
         QueryNode::parse_form(b"A=1&A.1=2", &mut pairs).expect("form");
-        assert!(QueryNode::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).is_err());
+        assert!(
+            QueryNode::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).is_err()
+        );
         let t = tree("QueueName.1=q");
         assert!(Input::deserialize(&t).is_err());
         let t = tree("QueueName=q&AttributeName.x=1");

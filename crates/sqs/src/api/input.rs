@@ -31,7 +31,12 @@ pub struct CreateQueueInput {
         deserialize_with = "string_map"
     )]
     pub attributes: Vec<(String, String)>,
-    #[serde(rename = "tags", alias = "Tag", default, deserialize_with = "string_map")]
+    #[serde(
+        rename = "tags",
+        alias = "Tag",
+        default,
+        deserialize_with = "string_map"
+    )]
     pub tags: Vec<(String, String)>,
 }
 
@@ -202,7 +207,12 @@ pub struct ChangeMessageVisibilityBatchInput {
 pub struct TagQueueInput {
     #[serde(rename = "QueueUrl")]
     pub queue_url: Option<String>,
-    #[serde(rename = "Tags", alias = "Tag", default, deserialize_with = "string_map")]
+    #[serde(
+        rename = "Tags",
+        alias = "Tag",
+        default,
+        deserialize_with = "string_map"
+    )]
     pub tags: Vec<(String, String)>,
 }
 

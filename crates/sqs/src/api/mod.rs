@@ -34,7 +34,8 @@ fn decode_input<T: DeserializeOwned>(payload: &Payload) -> Result<T, SqsError> {
         }
         Payload::Document(body) => {
             let body: &[u8] = if body.is_empty() { b"{}" } else { body };
-            serde_json::from_slice(body).map_err(|e| SqsError::SerializationException(e.to_string()))
+            serde_json::from_slice(body)
+                .map_err(|e| SqsError::SerializationException(e.to_string()))
         }
     }
 }

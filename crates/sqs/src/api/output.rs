@@ -159,7 +159,10 @@ impl BatchResultErrorEntry {
     fn write(&self, w: &mut XmlWriter) {
         w.open("BatchResultErrorEntry")
             .elem("Id", &self.id)
-            .elem("SenderFault", if self.sender_fault { "true" } else { "false" })
+            .elem(
+                "SenderFault",
+                if self.sender_fault { "true" } else { "false" },
+            )
             .elem("Code", &self.code)
             .elem("Message", &self.message)
             .close("BatchResultErrorEntry");
@@ -272,10 +275,7 @@ pub struct MessageOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub md5_of_message_attributes: Option<String>,
-    #[serde(
-        rename = "MessageAttributes",
-        skip_serializing_if = "is_empty_values"
-    )]
+    #[serde(rename = "MessageAttributes", skip_serializing_if = "is_empty_values")]
     pub message_attributes: AttributeValues,
 }
 

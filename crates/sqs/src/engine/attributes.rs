@@ -237,10 +237,13 @@ mod tests {
         );
         assert_eq!(
             a.set("ContentBasedDeduplication", "true", false),
-            Err(SqsError::InvalidAttributeName("ContentBasedDeduplication".into()))
+            Err(SqsError::InvalidAttributeName(
+                "ContentBasedDeduplication".into()
+            ))
         );
         assert!(a.set("Policy", "not json", false).is_err());
-        a.set("Policy", r#"{"Version":"2012-10-17"}"#, false).expect("policy");
+        a.set("Policy", r#"{"Version":"2012-10-17"}"#, false)
+            .expect("policy");
         a.set("Policy", "", false).expect("clears");
         assert_eq!(a.get("Policy"), None);
     }
@@ -248,9 +251,13 @@ mod tests {
     #[test]
     fn kms_and_managed_sse_exclude_each_other() {
         let mut a = QueueAttributes::default();
-        a.set("KmsMasterKeyId", "alias/aws/sqs", false).expect("kms");
+        a.set("KmsMasterKeyId", "alias/aws/sqs", false)
+            .expect("kms");
         assert_eq!(a.get("SqsManagedSseEnabled").as_deref(), Some("false"));
-        assert_eq!(a.get("KmsDataKeyReusePeriodSeconds").as_deref(), Some("300"));
+        assert_eq!(
+            a.get("KmsDataKeyReusePeriodSeconds").as_deref(),
+            Some("300")
+        );
         a.set("SqsManagedSseEnabled", "true", false).expect("sse");
         assert_eq!(a.get("KmsMasterKeyId"), None);
     }

@@ -129,7 +129,9 @@ fn validate_attribute_name(name: &str) -> Result<(), SqsError> {
         return invalid("Message (user) attribute name must not end with character '.'.".into());
     }
     if name.contains("..") {
-        return invalid("Message (user) attribute name must not have successive '.' characters.".into());
+        return invalid(
+            "Message (user) attribute name must not have successive '.' characters.".into(),
+        );
     }
     Ok(())
 }
@@ -171,7 +173,10 @@ pub fn validate_attributes(attributes: &MessageAttributes) -> Result<usize, SqsE
         }
         let base = attr.data_type.split('.').next().unwrap_or_default();
         let label_ok = attr.data_type.len() <= 256
-            && attr.data_type.split_once('.').is_none_or(|(_, label)| !label.is_empty());
+            && attr
+                .data_type
+                .split_once('.')
+                .is_none_or(|(_, label)| !label.is_empty());
         if !matches!(base, "String" | "Number" | "Binary") || !label_ok {
             return invalid(format!(
                 "The type of message (user) attribute '{name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String."
@@ -327,7 +332,10 @@ mod tests {
             (&[("Foo", "Bar")], "ae7155c6026991b6d54b11589678bf9c"),
         ];
         for (pairs, expected) in cases {
-            assert_eq!(md5_of_attributes(&strings(pairs)).as_deref(), Some(expected));
+            assert_eq!(
+                md5_of_attributes(&strings(pairs)).as_deref(),
+                Some(expected)
+            );
         }
         let mut binary = MessageAttributes::new();
         binary.insert(
@@ -335,7 +343,8 @@ mod tests {
             AttributeValue {
                 data_type: "Binary".into(),
                 value: AttributeData::Binary(
-                    b"traceparent\x1e00-774062d6c37081a5a0b9b5b88e30627c-2d2482211f6489da-01".to_vec(),
+                    b"traceparent\x1e00-774062d6c37081a5a0b9b5b88e30627c-2d2482211f6489da-01"
+                        .to_vec(),
                 ),
             },
         );
@@ -366,9 +375,18 @@ mod tests {
     #[test]
     fn body_characters_follow_the_xml_rule() {
         assert!(validate_text("hello \t\r\n ü 🚀").is_ok());
-        assert_eq!(validate_text("a\u{0}b"), Err(SqsError::InvalidMessageContents));
-        assert_eq!(validate_text("\u{FFFE}"), Err(SqsError::InvalidMessageContents));
-        assert_eq!(validate_text("\u{1F}"), Err(SqsError::InvalidMessageContents));
+        assert_eq!(
+            validate_text("a\u{0}b"),
+            Err(SqsError::InvalidMessageContents)
+        );
+        assert_eq!(
+            validate_text("\u{FFFE}"),
+            Err(SqsError::InvalidMessageContents)
+        );
+        assert_eq!(
+            validate_text("\u{1F}"),
+            Err(SqsError::InvalidMessageContents)
+        );
     }
 
     #[test]

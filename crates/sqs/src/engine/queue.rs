@@ -151,7 +151,9 @@ impl Queue {
     /// returns its delay: the one requested, else the queue's.
     pub fn check_send(&self, size: usize, delay_seconds: Option<u32>) -> Result<u32, SqsError> {
         if size > self.attributes.maximum_message_size as usize {
-            return Err(SqsError::MessageTooLong(self.attributes.maximum_message_size));
+            return Err(SqsError::MessageTooLong(
+                self.attributes.maximum_message_size,
+            ));
         }
         Ok(delay_seconds.unwrap_or(self.attributes.delay_seconds))
     }
@@ -212,11 +214,8 @@ impl Queue {
             msg.epoch = msg.epoch.wrapping_add(1);
             msg.receive_count += 1;
             let first = *msg.first_received_at.get_or_insert(now);
-            self.timers.push(Reverse((
-                now.plus_secs(u64::from(timeout)),
-                seq,
-                msg.epoch,
-            )));
+            self.timers
+                .push(Reverse((now.plus_secs(u64::from(timeout)), seq, msg.epoch)));
             self.counts.visible -= 1;
             self.counts.in_flight += 1;
             out.push(Delivery {

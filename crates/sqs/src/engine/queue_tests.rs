@@ -59,7 +59,10 @@ fn visibility_timeout_returns_message_with_higher_receive_count() {
     q.send(T0, content(1, "m", T0), 0);
     let first = q.receive(T0, 10, Some(10)).expect("receive");
     assert_eq!(first[0].receive_count, 1);
-    assert!(q.receive(T0.plus_millis(9_999), 10, None).expect("r").is_empty());
+    assert!(q
+        .receive(T0.plus_millis(9_999), 10, None)
+        .expect("r")
+        .is_empty());
     let again = q.receive(T0.plus_secs(10), 10, None).expect("r");
     assert_eq!(bodies(&again), vec!["m"]);
     assert_eq!(again[0].receive_count, 2);
@@ -75,7 +78,10 @@ fn delays_hold_messages_back_and_are_counted() {
     assert_eq!(q.counts(T0).delayed, 1);
     assert_eq!(q.next_wake(), Some(T0.plus_secs(5)));
     assert_eq!(bodies(&q.receive(T0, 10, None).expect("r")), vec!["now"]);
-    assert!(q.receive(T0.plus_millis(4_999), 10, None).expect("r").is_empty());
+    assert!(q
+        .receive(T0.plus_millis(4_999), 10, None)
+        .expect("r")
+        .is_empty());
     assert_eq!(
         bodies(&q.receive(T0.plus_secs(5), 10, None).expect("r")),
         vec!["later"]
@@ -89,7 +95,9 @@ fn change_visibility_rules() {
     let d = q.receive(T0, 1, Some(30)).expect("r").remove(0);
     // Extend at T0+20: hidden until T0+120, counted from the change.
     let t = T0.plus_secs(20);
-    assert!(!q.change_visibility(t, &d.receipt_handle, 100).expect("extend"));
+    assert!(!q
+        .change_visibility(t, &d.receipt_handle, 100)
+        .expect("extend"));
     assert!(q.receive(T0.plus_secs(119), 1, None).expect("r").is_empty());
     // Total beyond 12 hours from the receive is rejected.
     let err = q
@@ -112,13 +120,15 @@ fn change_visibility_rules() {
     assert!(q.receive(T0.plus_secs(104), 1, None).expect("r").is_empty());
     q.change_visibility(T0.plus_secs(100), &d2.receipt_handle, 5)
         .expect("current handle");
-    q.delete(T0.plus_secs(100), &d2.receipt_handle).expect("delete");
+    q.delete(T0.plus_secs(100), &d2.receipt_handle)
+        .expect("delete");
     let gone = q
         .change_visibility(T0.plus_secs(100), &d2.receipt_handle, 5)
         .expect_err("gone");
     assert!(
-        gone.to_string()
-            .ends_with("Reason: Message does not exist or is not available for visibility timeout change."),
+        gone.to_string().ends_with(
+            "Reason: Message does not exist or is not available for visibility timeout change."
+        ),
         "{gone}"
     );
 }
@@ -126,15 +136,13 @@ fn change_visibility_rules() {
 #[test]
 fn foreign_and_garbage_handles_are_invalid() {
     let mut q = queue();
-    let mut other = Queue::new(
-        "o".into(),
-        "arn".into(),
-        2,
-        QueueAttributes::default(),
-        T0,
-    );
+    let mut other = Queue::new("o".into(), "arn".into(), 2, QueueAttributes::default(), T0);
     other.send(T0, content(1, "m", T0), 0);
-    let h = other.receive(T0, 1, None).expect("r").remove(0).receipt_handle;
+    let h = other
+        .receive(T0, 1, None)
+        .expect("r")
+        .remove(0)
+        .receipt_handle;
     assert_eq!(
         q.delete(T0, &h),
         Err(SqsError::ReceiptHandleIsInvalid(h.clone()))
@@ -153,11 +161,7 @@ fn retention_expires_messages_in_every_state() {
     q.send(T0, content(2, "inflight", T0), 0);
     q.send(T0, content(3, "delayed", T0), 120);
     q.receive(T0, 1, Some(3_600)).expect("r");
-    q.send(
-        T0.plus_secs(30),
-        content(4, "young", T0.plus_secs(30)),
-        0,
-    );
+    q.send(T0.plus_secs(30), content(4, "young", T0.plus_secs(30)), 0);
     let c = q.counts(T0.plus_secs(60));
     assert_eq!(
         c,
@@ -199,7 +203,8 @@ fn stale_index_entries_are_bounded() {
         q.send(now, content(i, "x", now), 0);
         let d = q.receive(now, 1, None).expect("r").remove(0);
         // Extending visibility leaves stale timer entries behind.
-        q.change_visibility(now, &d.receipt_handle, 100).expect("cv");
+        q.change_visibility(now, &d.receipt_handle, 100)
+            .expect("cv");
         q.delete(now, &d.receipt_handle).expect("delete");
     }
     let (ready, timers, by_age) = q.index_sizes();

@@ -23,10 +23,7 @@ pub struct QueueKey {
 
 impl QueueKey {
     pub fn arn(&self) -> String {
-        format!(
-            "arn:aws:sqs:{}:{}:{}",
-            self.region, self.account, self.name
-        )
+        format!("arn:aws:sqs:{}:{}:{}", self.region, self.account, self.name)
     }
 }
 
@@ -158,7 +155,13 @@ mod tests {
             ..QueueAttributes::default()
         };
         let a = reg
-            .create(key("q"), attrs.clone(), &["VisibilityTimeout"], [], Timestamp(1))
+            .create(
+                key("q"),
+                attrs.clone(),
+                &["VisibilityTimeout"],
+                [],
+                Timestamp(1),
+            )
             .expect("create");
         let b = reg
             .create(key("q"), attrs, &["VisibilityTimeout"], [], Timestamp(2))
@@ -176,7 +179,10 @@ mod tests {
                 Timestamp(4),
             )
             .expect_err("differs");
-        assert_eq!(err, SqsError::QueueAlreadyExists("VisibilityTimeout".into()));
+        assert_eq!(
+            err,
+            SqsError::QueueAlreadyExists("VisibilityTimeout".into())
+        );
         assert_eq!(a.lock().arn, "arn:aws:sqs:us-east-1:000000000000:q");
     }
 
@@ -193,7 +199,10 @@ mod tests {
             .expect("create");
         let k = key("");
         assert_eq!(reg.names(&k.account, &k.region, "a"), vec!["a-q"]);
-        assert_eq!(reg.names(&k.account, &k.region, ""), vec!["a-q", "b-q", "other"]);
+        assert_eq!(
+            reg.names(&k.account, &k.region, ""),
+            vec!["a-q", "b-q", "other"]
+        );
         let cell = reg.delete(&key("a-q")).expect("deleted");
         assert!(cell.is_deleted());
         assert!(reg.get(&key("a-q")).is_none());

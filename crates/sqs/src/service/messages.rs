@@ -36,7 +36,12 @@ struct Prepared {
     md5_of_system_attributes: Option<String>,
 }
 
-fn in_range(name: &str, value: Option<i64>, max: u32, reason: &str) -> Result<Option<u32>, SqsError> {
+fn in_range(
+    name: &str,
+    value: Option<i64>,
+    max: u32,
+    reason: &str,
+) -> Result<Option<u32>, SqsError> {
     value
         .map(|v| {
             u32::try_from(v)
@@ -515,7 +520,10 @@ fn message_output(
     };
     add("SenderId", content.sender_id.to_string());
     add("SentTimestamp", content.sent_at.as_millis().to_string());
-    add("ApproximateReceiveCount", delivery.receive_count.to_string());
+    add(
+        "ApproximateReceiveCount",
+        delivery.receive_count.to_string(),
+    );
     add(
         "ApproximateFirstReceiveTimestamp",
         delivery.first_received_at.as_millis().to_string(),

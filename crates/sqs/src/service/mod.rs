@@ -124,9 +124,18 @@ mod tests {
             "http://localhost:4566/queue/us-east-1/000000000000/jobs",
             "/000000000000/jobs",
         ] {
-            assert_eq!(parse_queue_url(url), Some(("000000000000", "jobs")), "{url}");
+            assert_eq!(
+                parse_queue_url(url),
+                Some(("000000000000", "jobs")),
+                "{url}"
+            );
         }
-        for url in ["jobs", "http://localhost:4566", "http://h/abc/jobs", "http://h/jobs"] {
+        for url in [
+            "jobs",
+            "http://localhost:4566",
+            "http://h/abc/jobs",
+            "http://h/jobs",
+        ] {
             assert_eq!(parse_queue_url(url), None, "{url}");
         }
     }

@@ -5,8 +5,8 @@ use base64::Engine;
 
 use super::{required, RequestContext, SqsService};
 use crate::api::input::{
-    CreateQueueInput, GetQueueAttributesInput, GetQueueUrlInput, ListQueuesInput,
-    QueueUrlInput, SetQueueAttributesInput, TagQueueInput, UntagQueueInput,
+    CreateQueueInput, GetQueueAttributesInput, GetQueueUrlInput, ListQueuesInput, QueueUrlInput,
+    SetQueueAttributesInput, TagQueueInput, UntagQueueInput,
 };
 use crate::api::output::{
     Empty, GetQueueAttributesOutput, ListQueueTagsOutput, ListQueuesOutput, Pairs, QueueUrlOutput,
@@ -117,13 +117,9 @@ impl SqsService {
             region: ctx.region.clone(),
             name,
         };
-        let cell = self.registry.create(
-            key,
-            attributes,
-            &given,
-            input.tags,
-            self.clock.now(),
-        )?;
+        let cell = self
+            .registry
+            .create(key, attributes, &given, input.tags, self.clock.now())?;
         Ok(QueueUrlOutput {
             queue_url: Self::queue_url(ctx, &cell.key.account, &cell.key.name),
         })
@@ -177,7 +173,9 @@ impl SqsService {
                     .decode(&t)
                     .ok()
                     .and_then(|b| String::from_utf8(b).ok())
-                    .ok_or_else(|| SqsError::invalid_param("NextToken", t, "Invalid NextToken value."))
+                    .ok_or_else(|| {
+                        SqsError::invalid_param("NextToken", t, "Invalid NextToken value.")
+                    })
             })
             .transpose()?;
         let prefix = input.queue_name_prefix.unwrap_or_default();
@@ -345,7 +343,10 @@ mod tests {
             Err(SqsError::InvalidQueueName)
         );
         assert_eq!(check_queue_name("", false), Err(SqsError::InvalidQueueName));
-        assert_eq!(check_queue_name("a.b", false), Err(SqsError::InvalidQueueName));
+        assert_eq!(
+            check_queue_name("a.b", false),
+            Err(SqsError::InvalidQueueName)
+        );
         assert_eq!(
             check_queue_name("jobs.fifo", false),
             Err(SqsError::InvalidQueueName)
