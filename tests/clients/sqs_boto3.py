@@ -1,0 +1,84 @@
+"""SQS scenario through boto3, run by run.sh against a release build.
+
+Run with a current botocore (JSON protocol) and with botocore 1.31 (the last release whose
+SQS client speaks the AWS Query protocol), so both wire protocols are exercised by a real
+client. Usage: python sqs_boto3.py ENDPOINT
+"""
+import hashlib
+import sys
+
+import boto3
+import botocore
+
+endpoint = sys.argv[1]
+sqs = boto3.client(
+    "sqs",
+    endpoint_url=endpoint,
+    region_name="us-east-1",
+    aws_access_key_id="AKIDCLIENT",
+    aws_secret_access_key="secret",
+)
+proto = sqs.meta.service_model.protocol
+name = f"boto3-{proto}"
+print(f"botocore {botocore.__version__}, protocol {proto}")
+
+url = sqs.create_queue(QueueName=name, Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
+assert url.endswith(f"/000000000000/{name}"), url
+assert sqs.get_queue_url(QueueName=name)["QueueUrl"] == url
+assert url in sqs.list_queues(QueueNamePrefix="boto3-")["QueueUrls"]
+
+sent = sqs.send_message(
+    QueueUrl=url,
+    MessageBody="héllo & <world>\r\n",
+    MessageAttributes={
+        "Foo": {"DataType": "String", "StringValue": "Bar"},
+        "Bin": {"DataType": "Binary", "BinaryValue": b"\x00\x01\xff"},
+    },
+)
+assert sent["MD5OfMessageBody"] == hashlib.md5("héllo & <world>\r\n".encode()).hexdigest()
+
+batch = sqs.send_message_batch(
+    QueueUrl=url,
+    Entries=[{"Id": "a", "MessageBody": "one"}, {"Id": "b", "MessageBody": "bad\x00"}],
+)
+assert [e["Id"] for e in batch["Successful"]] == ["a"], batch
+assert batch["Failed"][0]["Code"] == "InvalidMessageContents", batch
+
+got = sqs.receive_message(
+    QueueUrl=url,
+    MaxNumberOfMessages=10,
+    WaitTimeSeconds=5,
+    MessageAttributeNames=["All"],
+    AttributeNames=["All"],
+)["Messages"]
+bodies = sorted(m["Body"] for m in got)
+assert bodies == sorted(["héllo & <world>\r\n", "one"]), bodies
+first = next(m for m in got if m["MessageId"] == sent["MessageId"])
+assert first["MessageAttributes"]["Bin"]["BinaryValue"] == b"\x00\x01\xff"
+assert first["MD5OfMessageAttributes"] == sent["MD5OfMessageAttributes"]
+assert first["Attributes"]["SenderId"] == "AKIDCLIENT"
+
+deleted = sqs.delete_message_batch(
+    QueueUrl=url,
+    Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)],
+)
+assert len(deleted["Successful"]) == 2, deleted
+
+attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+assert attrs["ApproximateNumberOfMessages"] == "0", attrs
+assert attrs["VisibilityTimeout"] == "5", attrs
+
+try:
+    sqs.get_queue_url(QueueName="does-not-exist")
+    raise AssertionError("expected QueueDoesNotExist")
+except sqs.exceptions.QueueDoesNotExist as e:
+    assert e.response["Error"]["Code"] == "AWS.SimpleQueueService.NonExistentQueue", e.response
+
+try:
+    sqs.delete_message(QueueUrl=url, ReceiptHandle="fake")
+    raise AssertionError("expected ReceiptHandleIsInvalid")
+except sqs.exceptions.ReceiptHandleIsInvalid:
+    pass
+
+sqs.delete_queue(QueueUrl=url)
+print(f"boto3 ({proto}): ok")
