@@ -100,6 +100,49 @@ async fn malformed_and_unknown_json_requests() {
 }
 
 #[tokio::test]
+async fn deeply_nested_query_keys_are_rejected_not_fatal() {
+    // Regression: this used to recurse once per segment and overflow the stack.
+    let t = TestServer::start().await;
+    let form = format!("Action=ListQueues&{}=1", "a.".repeat(200_000));
+    let r = t.query("/", &form).await;
+    assert_eq!(r.status, 404);
+    assert!(
+        r.body.contains("<Code>MalformedQueryString</Code>"),
+        "{}",
+        r.body
+    );
+    assert_eq!(t.json("ListQueues", "{}").await.status, 200);
+}
+
+#[tokio::test]
+async fn query_bodies_have_a_smaller_bound() {
+    let t = TestServer::start().await;
+    let form = format!("Action=ListQueues&Pad={}", "x".repeat(5 * 1024 * 1024));
+    let r = t.query("/", &form).await;
+    assert_eq!(r.status, 413);
+    assert!(
+        r.body.contains("<Code>RequestEntityTooLarge</Code>"),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn wrong_json_shapes_use_aws_wording() {
+    let t = TestServer::start().await;
+    let r = t
+        .json(
+            "CreateQueue",
+            r#"{"QueueName":"q","Attributes":{"DelaySeconds":{"a":1}}}"#,
+        )
+        .await;
+    assert_eq!(
+        r.json()["message"],
+        "Start of structure or map found where not expected."
+    );
+}
+
+#[tokio::test]
 async fn oversized_bodies_get_an_aws_shaped_413() {
     let t = TestServer::start().await;
     let huge = format!(r#"{{"QueueName":"{}"}}"#, "x".repeat(17 * 1024 * 1024));

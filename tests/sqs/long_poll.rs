@@ -75,6 +75,61 @@ async fn a_delay_ending_wakes_a_waiting_receive() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delayed_send_during_a_poll_wakes_it_when_the_delay_ends() {
+    // Regression: the poll parked on its 20 s deadline must notice the earlier one.
+    let t = TestServer::start().await;
+    let url = t.queue("lp-delay-during").await;
+    let poll = parked_poll(&t, &url, Some(20)).await;
+    t.sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("soon")
+        .delay_seconds(3)
+        .send()
+        .await
+        .expect("send");
+    t.clock().wait_for_sleepers(1).await;
+    t.advance(3).await;
+    assert_eq!(poll.await.expect("poll"), vec!["soon"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shortened_visibility_timeout_wakes_a_waiting_receive() {
+    let t = TestServer::start().await;
+    let url = t.queue("lp-cmv").await;
+    t.sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("m")
+        .send()
+        .await
+        .expect("send");
+    let got = t
+        .sqs
+        .receive_message()
+        .queue_url(&url)
+        .send()
+        .await
+        .expect("receive");
+    let handle = got.messages()[0]
+        .receipt_handle()
+        .expect("handle")
+        .to_owned();
+    let poll = parked_poll(&t, &url, Some(20)).await;
+    t.sqs
+        .change_message_visibility()
+        .queue_url(&url)
+        .receipt_handle(handle)
+        .visibility_timeout(2)
+        .send()
+        .await
+        .expect("shorten");
+    t.clock().wait_for_sleepers(1).await;
+    t.advance(2).await;
+    assert_eq!(poll.await.expect("poll"), vec!["m"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visibility_timeout_ending_wakes_a_waiting_receive() {
     let t = TestServer::start().await;
     let url = t.queue("lp-vis").await;

@@ -120,6 +120,22 @@ async fn create_is_idempotent_and_detects_conflicts() {
 }
 
 #[tokio::test]
+async fn idempotency_compares_unreported_settings_too() {
+    let t = TestServer::start().await;
+    let create = |v: &'static str| {
+        t.sqs
+            .create_queue()
+            .queue_name("kms")
+            .attributes(A::KmsDataKeyReusePeriodSeconds, v)
+            .send()
+    };
+    create("600").await.expect("create");
+    create("600").await.expect("same");
+    let (c, _) = code(create("900").await);
+    assert_eq!(c, "QueueAlreadyExists");
+}
+
+#[tokio::test]
 async fn queue_name_rules() {
     let t = TestServer::start().await;
     for bad in ["has space", "dot.ted", "", &"x".repeat(81)] {
@@ -227,6 +243,8 @@ async fn attribute_validation() {
         (A::MessageRetentionPeriod, "59"),
         (A::ReceiveMessageWaitTimeSeconds, "21"),
         (A::VisibilityTimeout, "1.5"),
+        (A::VisibilityTimeout, " 6"),
+        (A::VisibilityTimeout, "+6"),
         (A::Policy, "not json"),
     ] {
         let (c, m) = code(set(name.clone(), bad).await);

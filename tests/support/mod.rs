@@ -19,11 +19,13 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// A server on a free port with a manual clock and seeded ids.
+    /// A server on a free port with a manual clock, seeded ids and no housekeeping, so every
+    /// sleeper on the clock belongs to a request of the test.
     pub async fn start() -> TestServer {
         let server = Server::builder()
             .port(0)
             .manual_clock()
+            .housekeeping(false)
             .seeded_ids(42)
             .spawn()
             .await

@@ -111,7 +111,9 @@ impl ManualClock {
     }
 
     /// Moves time forward by `by`, stopping at every pending deadline in `(deadline, order)`
-    /// order, waking its sleepers and letting woken tasks run before the next step.
+    /// order, waking its sleepers and yielding before the next step. On a current-thread
+    /// runtime the woken tasks run to their next await before time moves on; on a
+    /// multi-threaded runtime they run concurrently and may observe a later `now`.
     pub async fn advance(&self, by: Duration) {
         let target = self.now() + by;
         loop {

@@ -12,6 +12,6 @@ mod time;
 pub use arn::{AccountId, Arn, Region};
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use digest::{md5_hex, sha256_hex};
-pub use ids::IdSource;
+pub use ids::{format_uuid, IdSource};
 pub use scheduler::Scheduler;
 pub use time::Timestamp;

@@ -5,9 +5,12 @@ use std::fmt;
 
 use sluice_core::{AccountId, Region};
 
-/// Largest request body accepted, in bytes. SQS messages and batches are at most 1 MiB, but
-/// form and JSON encoding can triple that; Kinesis requests reach 10 MiB before base64.
+/// Largest JSON or CBOR request body accepted, in bytes: Kinesis requests reach 10 MiB
+/// before base64.
 pub const DEFAULT_MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+/// Largest AWS Query (form) body: a 1 MiB SQS message or batch, percent-encoded, is at most
+/// about 3 MiB, and decoding a form costs several times its size in memory.
+pub const DEFAULT_MAX_QUERY_BYTES: usize = 4 * 1024 * 1024;
 
 /// How the process keeps time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -28,6 +31,10 @@ pub struct Settings {
     pub account_id: AccountId,
     pub clock: ClockMode,
     pub max_request_bytes: usize,
+    pub max_query_bytes: usize,
+    /// Periodic sweeps of expired messages from idle queues (memory only; never needed for
+    /// correctness).
+    pub housekeeping: bool,
 }
 
 impl Default for Settings {
@@ -39,6 +46,8 @@ impl Default for Settings {
             account_id: AccountId::parse("000000000000").unwrap_or_else(|| unreachable!()),
             clock: ClockMode::System,
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
+            max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
+            housekeeping: true,
         }
     }
 }

@@ -2,12 +2,14 @@
 //! request context, and hand-off to the service's API. Failures before a service is known
 //! (body too large, unknown target or action, malformed form) are answered here, AWS-shaped.
 
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use bytes::Bytes;
+use futures_util::FutureExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use http_body_util::{BodyExt, Limited};
 use sluice_wire::{
@@ -37,20 +39,45 @@ fn likely_protocol(headers: &HeaderMap) -> Protocol {
 pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Response {
     let request_id = app.ids.uuid();
     let (parts, body) = request.into_parts();
-    let reply = match read_body(body, app.settings.max_request_bytes).await {
-        Ok(bytes) => route(&app, &parts, bytes, &request_id).await,
+    let protocol = likely_protocol(&parts.headers);
+    let limit = match protocol {
+        Protocol::Query => app.settings.max_query_bytes,
+        _ => app.settings.max_request_bytes,
+    };
+    let reply = match read_body(body, limit).await {
+        Ok(bytes) => {
+            // A bug must cost one request a 500, never the connection or the process.
+            match AssertUnwindSafe(route(&app, &parts, bytes, &request_id))
+                .catch_unwind()
+                .await
+            {
+                Ok(reply) => reply,
+                Err(_) => {
+                    tracing::error!(%request_id, uri = %parts.uri, "request handler panicked");
+                    render_error(
+                        protocol,
+                        &sluice_sqs::api::errors::WIRE,
+                        &ErrorDescriptor {
+                            type_name: "com.amazon.coral.service#InternalFailure",
+                            query_code: "InternalFailure",
+                            fault: Fault::Receiver,
+                            status: 500,
+                        },
+                        "The request processing has failed because of an unknown error, exception or failure.",
+                        &request_id,
+                    )
+                }
+            }
+        }
         Err(BodyError::TooLarge) => render_error(
-            likely_protocol(&parts.headers),
+            protocol,
             &sluice_sqs::api::errors::WIRE,
             &generic(
                 "com.amazon.coral.service#RequestEntityTooLargeException",
                 "RequestEntityTooLarge",
                 413,
             ),
-            &format!(
-                "Request body must be no larger than {} bytes.",
-                app.settings.max_request_bytes
-            ),
+            &format!("Request body must be no larger than {limit} bytes."),
             &request_id,
         ),
         Err(BodyError::Io) => render_error(

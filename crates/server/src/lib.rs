@@ -76,6 +76,12 @@ impl ServerBuilder {
         self.settings.clock = ClockMode::Manual;
         self
     }
+    /// Turns the periodic sweep of idle queues off, so that the only sleepers on a manual
+    /// clock are the requests a test makes.
+    pub fn housekeeping(mut self, enabled: bool) -> Self {
+        self.settings.housekeeping = enabled;
+        self
+    }
     /// Makes message ids and request ids a reproducible sequence.
     pub fn seeded_ids(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
@@ -103,11 +109,13 @@ impl ServerBuilder {
             ids.clone(),
             scheduler.shutdown_token(),
         );
-        scheduler.every(HOUSEKEEPING_PERIOD, move |now| {
-            for cell in registry.all() {
-                cell.lock().advance(now);
-            }
-        });
+        if settings.housekeeping {
+            scheduler.every(HOUSEKEEPING_PERIOD, move |now| {
+                for cell in registry.all() {
+                    cell.lock().advance(now);
+                }
+            });
+        }
 
         let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
         let addr = listener.local_addr()?;

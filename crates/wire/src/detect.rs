@@ -168,7 +168,7 @@ pub fn detect(
     let service = credential
         .as_ref()
         .and_then(|c| Service::from_scope(&c.service))
-        .or_else(|| is_queue_path(uri.path()).then_some(Service::Sqs))
+        .or_else(|| queue_path(uri.path()).map(|_| Service::Sqs))
         .or_else(|| {
             SQS_ACTIONS
                 .contains(&action.as_str())
@@ -184,14 +184,14 @@ pub fn detect(
     })
 }
 
-/// `/<12-digit account>/<name>`: the path of a queue URL.
-fn is_queue_path(path: &str) -> bool {
-    let mut parts = path.trim_start_matches('/').split('/');
-    matches!(
-        (parts.next(), parts.next(), parts.next()),
-        (Some(account), Some(name), None)
-            if account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && !name.is_empty()
-    )
+/// `(account, name)` when a path ends in `/<12-digit account>/<name>`: the path of an SQS
+/// queue URL (`/000000000000/jobs`, or LocalStack's `/queue/us-east-1/000000000000/jobs`).
+pub fn queue_path(path: &str) -> Option<(&str, &str)> {
+    let path = path.split(['?', '#']).next()?;
+    let mut segments = path.rsplit('/').filter(|s| !s.is_empty());
+    let name = segments.next()?;
+    let account = segments.next()?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some((account, name))
 }
 
 #[cfg(test)]

@@ -5,11 +5,12 @@
 mod detect;
 mod error;
 mod query;
+mod query_de;
 mod reply;
 mod sigv4;
 mod xml;
 
-pub use detect::{detect, DetectError, Detected, Payload, Protocol, Service};
+pub use detect::{detect, queue_path, DetectError, Detected, Payload, Protocol, Service};
 pub use error::{render_error, ErrorDescriptor, Fault, ServiceWire};
 pub use query::{QueryError, QueryNode};
 pub use reply::Reply;

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::de;
 
 /// One node of a decoded Query request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,9 +44,17 @@ impl QueryNode {
         I: IntoIterator<Item = (&'a str, &'a str)>,
     {
         let mut root = BTreeMap::new();
-        for (key, value) in pairs {
+        for (count, (key, value)) in pairs.into_iter().enumerate() {
+            if count >= MAX_PARAMETERS {
+                return Err(QueryError(format!(
+                    "A request can have at most {MAX_PARAMETERS} parameters."
+                )));
+            }
             if key.is_empty() {
                 continue;
+            }
+            if key.split('.').count() > MAX_KEY_SEGMENTS {
+                return Err(QueryError(format!("Malformed parameter name {key}")));
             }
             insert(&mut root, key, value)?;
         }
@@ -81,7 +89,7 @@ impl QueryNode {
         }
     }
 
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             QueryNode::Leaf(_) => "a value",
             QueryNode::Branch(_) => "a structure",
@@ -149,9 +157,16 @@ fn insert(map: &mut BTreeMap<String, QueryNode>, key: &str, value: &str) -> Resu
     }
 }
 
+/// The deepest keys AWS Query uses have seven segments
+/// (`SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringListValue.1`); anything
+/// deeper is rejected before it can build a tree deep enough to exhaust the stack.
+pub const MAX_KEY_SEGMENTS: usize = 8;
+/// More parameters than any AWS Query request needs; bounds the work one request can cause.
+pub const MAX_PARAMETERS: usize = 4096;
+
 /// Children of a branch read as a list: a sole `member` child is unwrapped, numeric keys are
 /// ordered by value; a single leaf is a one-element list.
-fn list_items(node: &QueryNode) -> Result<Vec<&QueryNode>, QueryError> {
+pub(crate) fn list_items(node: &QueryNode) -> Result<Vec<&QueryNode>, QueryError> {
     match node {
         QueryNode::Leaf(_) => Ok(vec![node]),
         QueryNode::Branch(map) => {
@@ -173,7 +188,7 @@ fn list_items(node: &QueryNode) -> Result<Vec<&QueryNode>, QueryError> {
 
 /// Children of a branch read as a map: a sole `entry` child is unwrapped; a list of
 /// key/value entries becomes a map; otherwise the children themselves.
-fn map_entries(node: &QueryNode) -> Result<Vec<(&str, &QueryNode)>, QueryError> {
+pub(crate) fn map_entries(node: &QueryNode) -> Result<Vec<(&str, &QueryNode)>, QueryError> {
     let QueryNode::Branch(map) = node else {
         return Err(QueryError(format!("Expected a map, found {}", node.kind())));
     };
@@ -203,215 +218,6 @@ fn map_entries(node: &QueryNode) -> Result<Vec<(&str, &QueryNode)>, QueryError> 
         out.push((key, value));
     }
     Ok(out)
-}
-
-macro_rules! parse_leaf {
-    ($($method:ident => $visit:ident: $ty:ty),* $(,)?) => {$(
-        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-            let s = self.leaf()?;
-            let parsed: $ty = s.trim().parse().map_err(|_| {
-                QueryError(format!("Value {s} is not a valid {}", stringify!($ty)))
-            })?;
-            visitor.$visit(parsed)
-        }
-    )*};
-}
-
-impl<'de> QueryNode {
-    fn leaf(&'de self) -> Result<&'de str, QueryError> {
-        match self {
-            QueryNode::Leaf(s) => Ok(s),
-            QueryNode::Branch(_) => Err(QueryError("Expected a value, found a structure".into())),
-        }
-    }
-}
-
-impl<'de> de::Deserializer<'de> for &'de QueryNode {
-    type Error = QueryError;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        match self {
-            QueryNode::Leaf(s) => visitor.visit_borrowed_str(s),
-            QueryNode::Branch(_) => self.deserialize_map(visitor),
-        }
-    }
-
-    parse_leaf! {
-        deserialize_i8 => visit_i8: i8,
-        deserialize_i16 => visit_i16: i16,
-        deserialize_i32 => visit_i32: i32,
-        deserialize_i64 => visit_i64: i64,
-        deserialize_u8 => visit_u8: u8,
-        deserialize_u16 => visit_u16: u16,
-        deserialize_u32 => visit_u32: u32,
-        deserialize_u64 => visit_u64: u64,
-        deserialize_f32 => visit_f32: f32,
-        deserialize_f64 => visit_f64: f64,
-        deserialize_char => visit_char: char,
-    }
-
-    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        match self.leaf()? {
-            "true" => visitor.visit_bool(true),
-            "false" => visitor.visit_bool(false),
-            other => Err(QueryError(format!("Value {other} is not a valid boolean"))),
-        }
-    }
-
-    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        visitor.visit_borrowed_str(self.leaf()?)
-    }
-
-    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        visitor.visit_borrowed_str(self.leaf()?)
-    }
-
-    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        visitor.visit_borrowed_bytes(self.leaf()?.as_bytes())
-    }
-
-    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        self.deserialize_bytes(visitor)
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        visitor.visit_some(self)
-    }
-
-    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        visitor.visit_unit()
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, QueryError> {
-        visitor.visit_unit()
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, QueryError> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        visitor.visit_seq(Items(list_items(self)?.into_iter()))
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, QueryError> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _len: usize,
-        visitor: V,
-    ) -> Result<V::Value, QueryError> {
-        self.deserialize_seq(visitor)
-    }
-
-    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        visitor.visit_map(Entries {
-            entries: map_entries(self)?.into_iter(),
-            value: None,
-        })
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, QueryError> {
-        let QueryNode::Branch(map) = self else {
-            return Err(QueryError("Expected a structure, found a value".into()));
-        };
-        visitor.visit_map(Entries {
-            entries: map
-                .iter()
-                .map(|(k, v)| (k.as_str(), v))
-                .collect::<Vec<_>>()
-                .into_iter(),
-            value: None,
-        })
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, QueryError> {
-        visitor.visit_enum(self.leaf()?.into_deserializer())
-    }
-
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        self.deserialize_str(visitor)
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, QueryError> {
-        visitor.visit_unit()
-    }
-}
-
-struct Items<'de>(std::vec::IntoIter<&'de QueryNode>);
-
-impl<'de> SeqAccess<'de> for Items<'de> {
-    type Error = QueryError;
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, QueryError> {
-        self.0.next().map(|node| seed.deserialize(node)).transpose()
-    }
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.0.len())
-    }
-}
-
-struct Entries<'de> {
-    entries: std::vec::IntoIter<(&'de str, &'de QueryNode)>,
-    value: Option<&'de QueryNode>,
-}
-
-impl<'de> MapAccess<'de> for Entries<'de> {
-    type Error = QueryError;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, QueryError> {
-        match self.entries.next() {
-            None => Ok(None),
-            Some((key, value)) => {
-                self.value = Some(value);
-                let key: de::value::BorrowedStrDeserializer<'de, QueryError> =
-                    de::value::BorrowedStrDeserializer::new(key);
-                seed.deserialize(key).map(Some)
-            }
-        }
-    }
-    fn next_value_seed<V: DeserializeSeed<'de>>(
-        &mut self,
-        seed: V,
-    ) -> Result<V::Value, QueryError> {
-        let value = self
-            .value
-            .take()
-            .ok_or_else(|| QueryError("value requested before key".into()))?;
-        seed.deserialize(value)
-    }
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.entries.len())
-    }
 }
 
 #[cfg(test)]
@@ -497,6 +303,22 @@ mod tests {
         assert!(Input::deserialize(&t).is_err());
         let t = tree("QueueName=q&AttributeName.x=1");
         assert!(Input::deserialize(&t).is_err());
+    }
+
+    #[test]
+    fn deep_and_numerous_keys_are_rejected_without_recursion() {
+        let deep = format!("{}=1", "a.".repeat(200_000));
+        let mut pairs = Vec::new();
+        QueryNode::parse_form(deep.as_bytes(), &mut pairs).expect("form");
+        let err = QueryNode::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .expect_err("too deep");
+        assert!(err.0.starts_with("Malformed parameter name"));
+        let ok = "A.1.B.2.Value.StringValue=x";
+        let mut pairs = Vec::new();
+        QueryNode::parse_form(ok.as_bytes(), &mut pairs).expect("form");
+        assert!(QueryNode::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))).is_ok());
+        let many: Vec<String> = (0..=MAX_PARAMETERS).map(|i| format!("k{i}")).collect();
+        assert!(QueryNode::from_pairs(many.iter().map(|k| (k.as_str(), "v"))).is_err());
     }
 
     #[test]

@@ -35,8 +35,20 @@ fn decode_input<T: DeserializeOwned>(payload: &Payload) -> Result<T, SqsError> {
         Payload::Document(body) => {
             let body: &[u8] = if body.is_empty() { b"{}" } else { body };
             serde_json::from_slice(body)
-                .map_err(|e| SqsError::SerializationException(e.to_string()))
+                .map_err(|e| SqsError::SerializationException(json_error(&e)))
         }
+    }
+}
+
+/// AWS's wording for JSON of the wrong shape, where it is known; serde's otherwise.
+fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.starts_with("invalid type: map") {
+        "Start of structure or map found where not expected.".to_owned()
+    } else if text.starts_with("invalid type: sequence") {
+        "Start of list found where not expected".to_owned()
+    } else {
+        text
     }
 }
 
@@ -55,8 +67,12 @@ fn render<O: serde::Serialize + WriteXml>(
                 query_response(action, WIRE.xml_namespace, request_id, result),
             )
         }
-        _ => Reply::ok(
-            Reply::JSON_10,
+        Protocol::AwsJson10 | Protocol::AwsJson11 | Protocol::Cbor => Reply::ok(
+            if protocol == Protocol::AwsJson11 {
+                Reply::JSON_11
+            } else {
+                Reply::JSON_10
+            },
             serde_json::to_vec(out).unwrap_or_else(|_| b"{}".to_vec()),
         ),
     }

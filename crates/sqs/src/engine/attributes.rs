@@ -62,11 +62,11 @@ impl Default for QueueAttributes {
     }
 }
 
+/// AWS accepts plain decimal digits only: no sign, spaces or fraction.
 fn int_in(name: &str, value: &str, min: u32, max: u32) -> Result<u32, SqsError> {
-    value
-        .trim()
-        .parse::<u32>()
-        .ok()
+    Some(value)
+        .filter(|v| !v.is_empty() && v.len() <= 10 && v.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|v| v.parse::<u32>().ok())
         .filter(|v| (min..=max).contains(v))
         .ok_or_else(|| SqsError::invalid_attribute(name))
 }
@@ -75,17 +75,6 @@ fn boolean(name: &str, value: &str) -> Result<bool, SqsError> {
     match value.to_ascii_lowercase().as_str() {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(SqsError::invalid_attribute(name)),
-    }
-}
-
-/// Policies are JSON documents; AWS rejects anything that is not a JSON object.
-fn json_document(name: &str, value: &str) -> Result<Option<String>, SqsError> {
-    if value.is_empty() {
-        return Ok(None);
-    }
-    match serde_json::from_str::<serde_json::Value>(value) {
-        Ok(serde_json::Value::Object(_)) => Ok(Some(value.to_owned())),
         _ => Err(SqsError::invalid_attribute(name)),
     }
 }
@@ -109,7 +98,8 @@ impl QueueAttributes {
             "VisibilityTimeout" => {
                 self.visibility_timeout = int_in(name, value, 0, MAX_VISIBILITY_TIMEOUT)?
             }
-            "Policy" => self.policy = json_document(name, value)?,
+            // The service checks that a policy is a JSON object before it gets here.
+            "Policy" => self.policy = (!value.is_empty()).then(|| value.to_owned()),
             "RedrivePolicy" | "RedriveAllowPolicy" => {
                 return Err(SqsError::UnsupportedOperation(format!(
                     "{name} is not supported by this version of Sluice yet."
@@ -141,8 +131,20 @@ impl QueueAttributes {
         Ok(())
     }
 
-    /// The wire value of a settable attribute, `None` when unset or unknown.
+    /// The wire value of a settable attribute as GetQueueAttributes reports it: `None` when
+    /// unset, unknown, or not reported in the queue's current configuration.
     pub fn get(&self, name: &str) -> Option<String> {
+        let reported = match name {
+            "KmsDataKeyReusePeriodSeconds" => self.kms_master_key_id.is_some(),
+            "FifoQueue" => self.fifo_queue,
+            _ => true,
+        };
+        self.setting(name).filter(|_| reported)
+    }
+
+    /// The stored value of a settable attribute, whether or not it is reported; what
+    /// CreateQueue compares to decide whether a repeated create is idempotent.
+    pub fn setting(&self, name: &str) -> Option<String> {
         Some(match name {
             "DelaySeconds" => self.delay_seconds.to_string(),
             "MaximumMessageSize" => self.maximum_message_size.to_string(),
@@ -153,11 +155,9 @@ impl QueueAttributes {
             "RedrivePolicy" => self.redrive_policy.clone()?,
             "RedriveAllowPolicy" => self.redrive_allow_policy.clone()?,
             "KmsMasterKeyId" => self.kms_master_key_id.clone()?,
-            "KmsDataKeyReusePeriodSeconds" if self.kms_master_key_id.is_some() => {
-                self.kms_data_key_reuse_period_seconds.to_string()
-            }
+            "KmsDataKeyReusePeriodSeconds" => self.kms_data_key_reuse_period_seconds.to_string(),
             "SqsManagedSseEnabled" => self.sqs_managed_sse_enabled.to_string(),
-            "FifoQueue" if self.fifo_queue => "true".to_owned(),
+            "FifoQueue" => self.fifo_queue.to_string(),
             _ => return None,
         })
     }
@@ -223,8 +223,12 @@ mod tests {
                 Err(SqsError::invalid_attribute(name)),
                 "{name}={bad}"
             );
-            assert!(a.set(name, "-1", false).is_err());
-            assert!(a.set(name, "abc", false).is_err());
+            for malformed in ["-1", "abc", " 6", "+6", "6.0", "", "99999999999999999999"] {
+                assert!(
+                    a.set(name, malformed, false).is_err(),
+                    "{name}={malformed:?}"
+                );
+            }
         }
     }
 
@@ -241,7 +245,6 @@ mod tests {
                 "ContentBasedDeduplication".into()
             ))
         );
-        assert!(a.set("Policy", "not json", false).is_err());
         a.set("Policy", r#"{"Version":"2012-10-17"}"#, false)
             .expect("policy");
         a.set("Policy", "", false).expect("clears");
@@ -258,7 +261,15 @@ mod tests {
             a.get("KmsDataKeyReusePeriodSeconds").as_deref(),
             Some("300")
         );
+        a.set("KmsDataKeyReusePeriodSeconds", "600", false)
+            .expect("reuse");
         a.set("SqsManagedSseEnabled", "true", false).expect("sse");
         assert_eq!(a.get("KmsMasterKeyId"), None);
+        // Not reported without a KMS key, but still compared by CreateQueue.
+        assert_eq!(a.get("KmsDataKeyReusePeriodSeconds"), None);
+        assert_eq!(
+            a.setting("KmsDataKeyReusePeriodSeconds").as_deref(),
+            Some("600")
+        );
     }
 }

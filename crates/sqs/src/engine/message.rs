@@ -75,20 +75,8 @@ pub struct MessageContent {
 impl MessageContent {
     /// The message id in AWS's UUID form.
     pub fn message_id(&self) -> String {
-        format_uuid(self.id)
+        sluice_core::format_uuid(self.id)
     }
-}
-
-pub fn format_uuid(id: u128) -> String {
-    let h = format!("{id:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
 }
 
 /// `true` for the characters AWS allows in bodies and string attributes:
@@ -422,13 +410,5 @@ mod tests {
             many.insert(format!("a{i}"), text("String", "v"));
         }
         assert!(validate_attributes(&many).is_err());
-    }
-
-    #[test]
-    fn uuid_formatting() {
-        assert_eq!(
-            format_uuid(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef),
-            "01234567-89ab-cdef-0123-456789abcdef"
-        );
     }
 }

@@ -12,8 +12,8 @@ pub use attributes::{
     MAX_WAIT_TIME_SECONDS, READ_ONLY,
 };
 pub use message::{
-    format_uuid, md5_of_attributes, md5_of_body, md5_of_system_attributes, validate_attributes,
-    validate_text, AttributeData, AttributeValue, MessageAttributes, MessageContent, NewMessage,
+    md5_of_attributes, md5_of_body, md5_of_system_attributes, validate_attributes, validate_text,
+    AttributeData, AttributeValue, MessageAttributes, MessageContent, NewMessage,
     MAX_MESSAGE_ATTRIBUTES,
 };
 pub use queue::{Counts, Delivery, Queue, MAX_IN_FLIGHT};

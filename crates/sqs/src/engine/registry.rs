@@ -47,6 +47,17 @@ impl QueueCell {
     pub fn is_deleted(&self) -> bool {
         self.deleted.load(Ordering::Acquire)
     }
+
+    /// Locks the queue unless it has been deleted. Deletion is marked under this lock, so an
+    /// operation that resolved the queue just before a DeleteQueue cannot acknowledge a
+    /// message into the removed queue.
+    pub fn lock_live(&self) -> Result<MutexGuard<'_, Queue>, SqsError> {
+        let queue = self.lock();
+        if self.is_deleted() {
+            return Err(SqsError::QueueDoesNotExist);
+        }
+        Ok(queue)
+    }
 }
 
 /// Every queue of the process.
@@ -89,7 +100,7 @@ impl Registry {
             let queue = existing.lock();
             if let Some(differs) = given
                 .iter()
-                .find(|name| queue.attributes.get(name) != attributes.get(name))
+                .find(|name| queue.attributes.setting(name) != attributes.setting(name))
             {
                 return Err(SqsError::QueueAlreadyExists((*differs).to_owned()));
             }
@@ -112,7 +123,9 @@ impl Registry {
     /// Removes a queue and wakes its waiters so they notice.
     pub fn delete(&self, key: &QueueKey) -> Option<Arc<QueueCell>> {
         let cell = self.write().remove(key)?;
+        let queue = cell.lock();
         cell.deleted.store(true, Ordering::Release);
+        drop(queue);
         cell.changed.notify_waiters();
         Some(cell)
     }
@@ -205,6 +218,7 @@ mod tests {
         );
         let cell = reg.delete(&key("a-q")).expect("deleted");
         assert!(cell.is_deleted());
+        assert!(matches!(cell.lock_live(), Err(SqsError::QueueDoesNotExist)));
         assert!(reg.get(&key("a-q")).is_none());
     }
 }

@@ -2,16 +2,21 @@
 //! order, resolves queue URLs, calls the engine under short locks, and runs long polls that
 //! wake on the queue's `Notify` or at the next deadline, never on a polling interval.
 
-mod messages;
+mod batch;
+mod handles;
 mod queues;
+mod receive;
+mod send;
 
 use std::sync::Arc;
 
 use sluice_core::{AccountId, Clock, IdSource, Region};
+use sluice_wire::queue_path;
 use tokio_util::sync::CancellationToken;
 
 use crate::engine::{QueueCell, QueueKey, Registry};
 use crate::SqsError;
+use sluice_core::Timestamp;
 
 /// Who is calling and how they addressed Sluice.
 #[derive(Debug, Clone)]
@@ -65,7 +70,7 @@ impl SqsService {
     fn queue_key(ctx: &RequestContext, queue_url: Option<&str>) -> Result<QueueKey, SqsError> {
         let url = match queue_url {
             Some(url) => url,
-            None if parse_queue_path(&ctx.path).is_some() => &ctx.path,
+            None if queue_path(&ctx.path).is_some() => &ctx.path,
             None => return Err(SqsError::MissingParameter("QueueUrl")),
         };
         let (account, name) =
@@ -92,6 +97,52 @@ fn required<T>(value: Option<T>, name: &'static str) -> Result<T, SqsError> {
     value.ok_or(SqsError::MissingParameter(name))
 }
 
+/// An optional integer parameter in `0..=max`, else AWS's "Value .. for parameter .." error.
+fn in_range(
+    name: &str,
+    value: Option<i64>,
+    max: u32,
+    reason: &str,
+) -> Result<Option<u32>, SqsError> {
+    value
+        .map(|v| {
+            u32::try_from(v)
+                .ok()
+                .filter(|v| *v <= max)
+                .ok_or_else(|| SqsError::invalid_param(name, v, reason))
+        })
+        .transpose()
+}
+
+/// What changes to a queue mean for parked long polls, collected under the queue lock and
+/// signalled after it is released.
+#[derive(Debug, Default)]
+struct Wakeups {
+    /// Messages that became receivable: each wakes one poller.
+    visible: usize,
+    /// The queue's next deadline moved earlier (a short delay or visibility timeout): every
+    /// poller recomputes when to wake, or it would sleep past the new deadline.
+    earlier_deadline: bool,
+}
+
+impl Wakeups {
+    fn note(&mut self, visible: bool, before: Option<Timestamp>, after: Option<Timestamp>) {
+        self.visible += usize::from(visible);
+        if let Some(after) = after {
+            self.earlier_deadline |= before.is_none_or(|before| after < before);
+        }
+    }
+
+    fn signal(self, cell: &QueueCell) {
+        if self.earlier_deadline {
+            cell.changed.notify_waiters();
+        }
+        for _ in 0..self.visible {
+            cell.changed.notify_one();
+        }
+    }
+}
+
 /// `(account, name)` from any URL whose path ends in `/<account>/<name>`: AWS's
 /// `https://sqs.<region>.amazonaws.com/..`, Sluice's `http://<host>/..`, LocalStack's
 /// `http://sqs.<region>.localhost.localstack.cloud:4566/..`, or a bare path.
@@ -100,15 +151,7 @@ fn parse_queue_url(url: &str) -> Option<(&str, &str)> {
         Some((_, rest)) => &rest[rest.find('/')?..],
         None => url,
     };
-    parse_queue_path(path)
-}
-
-fn parse_queue_path(path: &str) -> Option<(&str, &str)> {
-    let path = path.split(['?', '#']).next()?;
-    let mut segments = path.rsplit('/').filter(|s| !s.is_empty());
-    let name = segments.next()?;
-    let account = segments.next()?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some((account, name))
+    queue_path(path)
 }
 
 #[cfg(test)]

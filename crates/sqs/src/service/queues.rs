@@ -44,6 +44,15 @@ fn apply_attributes(
     pairs: &[(String, String)],
 ) -> Result<(), SqsError> {
     for (name, value) in pairs {
+        if name == "Policy" && !value.is_empty() {
+            // Policies are JSON documents; AWS rejects anything that is not a JSON object.
+            if !matches!(
+                serde_json::from_str::<serde_json::Value>(value),
+                Ok(serde_json::Value::Object(_))
+            ) {
+                return Err(SqsError::invalid_attribute(name));
+            }
+        }
         attributes.set(name, value, false)?;
     }
     let named = |n: &str| pairs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
@@ -227,7 +236,7 @@ impl SqsService {
         }
         let all = input.attribute_names.iter().any(|n| n == "All");
         let now = self.clock.now();
-        let mut queue = cell.lock();
+        let mut queue = cell.lock_live()?;
         let mut pairs = Vec::new();
         for name in ALL_ATTRIBUTES {
             if all || input.attribute_names.iter().any(|n| n == name) {
@@ -255,7 +264,7 @@ impl SqsService {
             return Err(SqsError::InvalidAttributeName(name.clone()));
         }
         let now = self.clock.now();
-        let mut queue = cell.lock();
+        let mut queue = cell.lock_live()?;
         let mut attributes = queue.attributes.clone();
         apply_attributes(&mut attributes, &input.attributes)?;
         queue.advance(now);
@@ -274,7 +283,7 @@ impl SqsService {
     ) -> Result<Empty, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.as_deref())?;
         let now = self.clock.now();
-        cell.lock().purge(now)?;
+        cell.lock_live()?.purge(now)?;
         Ok(Empty {})
     }
 
@@ -284,7 +293,7 @@ impl SqsService {
         input: TagQueueInput,
     ) -> Result<Empty, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.as_deref())?;
-        let mut queue = cell.lock();
+        let mut queue = cell.lock_live()?;
         let mut tags = queue.tags.clone();
         tags.extend(input.tags);
         if tags.len() > MAX_TAGS {
@@ -300,7 +309,7 @@ impl SqsService {
         input: UntagQueueInput,
     ) -> Result<Empty, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.as_deref())?;
-        let mut queue = cell.lock();
+        let mut queue = cell.lock_live()?;
         for key in &input.tag_keys {
             queue.tags.remove(key);
         }
@@ -313,7 +322,7 @@ impl SqsService {
         input: QueueUrlInput,
     ) -> Result<ListQueueTagsOutput, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.as_deref())?;
-        let queue = cell.lock();
+        let queue = cell.lock_live()?;
         Ok(ListQueueTagsOutput {
             tags: Pairs(
                 queue

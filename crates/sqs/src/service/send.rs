@@ -1,0 +1,245 @@
+//! SendMessage and SendMessageBatch: validation in AWS's order, building messages outside
+//! the queue lock, then one short locked section per request.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use sluice_core::Timestamp;
+
+use super::batch::{check_batch, failed_entry};
+use super::{in_range, required, RequestContext, SqsService, Wakeups};
+use crate::api::input::{AttributeInputs, SendMessageBatchInput, SendMessageInput};
+use crate::api::output::{SendMessageBatchOutput, SendMessageBatchResultEntry, SendMessageOutput};
+use crate::engine::{
+    md5_of_attributes, md5_of_body, md5_of_system_attributes, validate_attributes, validate_text,
+    AttributeData, AttributeValue, MessageAttributes, MessageContent, NewMessage, Queue,
+    MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE,
+};
+use crate::SqsError;
+
+/// A validated message, ready for a queue.
+struct Prepared {
+    message: NewMessage,
+    attributes_size: usize,
+    md5_of_attributes: Option<String>,
+    md5_of_system_attributes: Option<String>,
+}
+
+fn convert_attributes(inputs: AttributeInputs) -> Result<MessageAttributes, SqsError> {
+    let mut attributes = MessageAttributes::new();
+    for (name, input) in inputs {
+        let data_type = input.data_type.unwrap_or_default();
+        let value = match (input.string_value, input.binary_value) {
+            (Some(_), Some(_)) => {
+                return Err(SqsError::InvalidParameterValueMessage(format!(
+                    "Message (user) attribute '{name}' must have a single value."
+                )))
+            }
+            (Some(s), None) => AttributeData::Text(s),
+            (None, Some(b)) => AttributeData::Binary(STANDARD.decode(b.as_bytes()).map_err(
+                |_| {
+                    SqsError::SerializationException(format!(
+                        "Message (user) attribute '{name}' has a BinaryValue that is not valid base64."
+                    ))
+                },
+            )?),
+            (None, None) if data_type.starts_with("Binary") => AttributeData::Binary(Vec::new()),
+            (None, None) => AttributeData::Text(String::new()),
+        };
+        attributes.insert(name, AttributeValue { data_type, value });
+    }
+    Ok(attributes)
+}
+
+/// Validates one message in AWS's order: body, delay, parameters foreign to standard queues,
+/// characters, user attributes, system attributes.
+fn prepare(input: SendMessageInput) -> Result<Prepared, SqsError> {
+    let body = required(input.message_body, "MessageBody")?;
+    if body.is_empty() {
+        return Err(SqsError::MissingParameter("MessageBody"));
+    }
+    let delay_seconds = in_range(
+        "DelaySeconds",
+        input.delay_seconds,
+        MAX_DELAY_SECONDS,
+        "DelaySeconds must be >= 0 and <= 900.",
+    )?;
+    if let Some(id) = input.message_deduplication_id {
+        return Err(SqsError::invalid_param(
+            "MessageDeduplicationId",
+            id,
+            "The request include parameter that is not valid for this queue type.",
+        ));
+    }
+    validate_text(&body)?;
+    let attributes = convert_attributes(input.message_attributes)?;
+    let attributes_size = validate_attributes(&attributes)?;
+    let mut aws_trace_header = None;
+    for (name, value) in input.message_system_attributes {
+        if name != "AWSTraceHeader" {
+            return Err(SqsError::InvalidParameterValueMessage(format!(
+                "Message system attribute name '{name}' is invalid."
+            )));
+        }
+        match (value.data_type.as_deref(), value.string_value) {
+            (Some("String"), Some(v)) if !v.is_empty() => {
+                validate_text(&v)?;
+                aws_trace_header = Some(v);
+            }
+            _ => {
+                return Err(SqsError::InvalidParameterValueMessage(format!(
+                    "Message system attribute '{name}' must contain a non-empty value of type 'String'."
+                )))
+            }
+        }
+    }
+    Ok(Prepared {
+        md5_of_attributes: md5_of_attributes(&attributes),
+        md5_of_system_attributes: md5_of_system_attributes(aws_trace_header.as_deref()),
+        message: NewMessage {
+            body,
+            attributes,
+            aws_trace_header,
+            delay_seconds,
+        },
+        attributes_size,
+    })
+}
+
+/// A message ready to enqueue.
+struct Built {
+    content: MessageContent,
+    size: usize,
+    requested_delay: Option<u32>,
+    out: SendMessageOutput,
+}
+
+impl Built {
+    /// Under the queue's lock: checks the queue's size limit and stores the message.
+    /// Returns the output and whether the message is receivable at once.
+    fn enqueue(
+        self,
+        queue: &mut Queue,
+        now: Timestamp,
+    ) -> Result<(SendMessageOutput, bool), SqsError> {
+        let delay = queue.check_send(self.size, self.requested_delay)?;
+        queue.send(now, self.content, delay);
+        Ok((self.out, delay == 0))
+    }
+}
+
+/// Bytes a SendMessageBatch request counts against its total: bodies and attributes.
+fn batch_size(entries: &[SendMessageInput]) -> usize {
+    entries
+        .iter()
+        .map(|e| {
+            e.message_body.as_ref().map_or(0, String::len)
+                + e.message_attributes
+                    .iter()
+                    .map(|(name, v)| {
+                        name.len()
+                            + v.data_type.as_ref().map_or(0, String::len)
+                            + v.string_value.as_ref().map_or(0, String::len)
+                            + v.binary_value.as_ref().map_or(0, |b| b.len() / 4 * 3)
+                    })
+                    .sum::<usize>()
+        })
+        .sum()
+}
+
+impl SqsService {
+    fn content(&self, ctx: &RequestContext, message: NewMessage) -> MessageContent {
+        MessageContent {
+            id: self.ids.uuid_u128(),
+            md5_of_body: md5_of_body(&message.body),
+            body: message.body.into_boxed_str(),
+            attributes: message.attributes,
+            aws_trace_header: message.aws_trace_header.map(String::into_boxed_str),
+            sender_id: ctx.sender_id.clone(),
+            sent_at: self.clock.now(),
+        }
+    }
+
+    /// Builds the stored form of a message outside any lock (id, digests, allocation).
+    fn build(&self, ctx: &RequestContext, prepared: Prepared) -> Built {
+        let size = prepared.message.body.len() + prepared.attributes_size;
+        let requested_delay = prepared.message.delay_seconds;
+        let content = self.content(ctx, prepared.message);
+        let out = SendMessageOutput {
+            md5_of_message_body: hex::encode(content.md5_of_body),
+            md5_of_message_attributes: prepared.md5_of_attributes,
+            md5_of_message_system_attributes: prepared.md5_of_system_attributes,
+            message_id: content.message_id(),
+        };
+        Built {
+            content,
+            size,
+            requested_delay,
+            out,
+        }
+    }
+
+    pub async fn send_message(
+        &self,
+        ctx: &RequestContext,
+        mut input: SendMessageInput,
+    ) -> Result<SendMessageOutput, SqsError> {
+        let cell = self.resolve(ctx, input.queue_url.take().as_deref())?;
+        let built = self.build(ctx, prepare(input)?);
+        let mut wakeups = Wakeups::default();
+        let out = {
+            let mut queue = cell.lock_live()?;
+            let before = queue.next_wake();
+            let (out, visible) = built.enqueue(&mut queue, self.clock.now())?;
+            wakeups.note(visible, before, queue.next_wake());
+            out
+        };
+        wakeups.signal(&cell);
+        Ok(out)
+    }
+
+    pub async fn send_message_batch(
+        &self,
+        ctx: &RequestContext,
+        input: SendMessageBatchInput,
+    ) -> Result<SendMessageBatchOutput, SqsError> {
+        let cell = self.resolve(ctx, input.queue_url.as_deref())?;
+        check_batch(
+            input.entries.iter().map(|e| e.id.as_deref()),
+            "SendMessageBatchRequestEntry",
+        )?;
+        let sent = batch_size(&input.entries);
+        if sent > MAX_MESSAGE_SIZE as usize {
+            return Err(SqsError::BatchRequestTooLong {
+                max: MAX_MESSAGE_SIZE,
+                sent,
+            });
+        }
+        let built: Vec<(String, Result<Built, SqsError>)> = input
+            .entries
+            .into_iter()
+            .map(|mut entry| {
+                let id = entry.id.take().unwrap_or_default();
+                (id, prepare(entry).map(|p| self.build(ctx, p)))
+            })
+            .collect();
+        let mut out = SendMessageBatchOutput::default();
+        let mut wakeups = Wakeups::default();
+        {
+            let mut queue = cell.lock_live()?;
+            let now = self.clock.now();
+            for (id, built) in built {
+                let before = queue.next_wake();
+                match built.and_then(|b| b.enqueue(&mut queue, now)) {
+                    Ok((sent, visible)) => {
+                        wakeups.note(visible, before, queue.next_wake());
+                        out.successful
+                            .push(SendMessageBatchResultEntry { id, sent });
+                    }
+                    Err(e) => out.failed.push(failed_entry(id, &e)),
+                }
+            }
+        }
+        wakeups.signal(&cell);
+        Ok(out)
+    }
+}
