@@ -1,6 +1,7 @@
 //! End-to-end SQS suites: the real `aws-sdk-sqs` (JSON protocol) and raw Query requests
 //! against an in-process server. Time-dependent behaviour runs on the manual clock.
 
+mod batches;
 mod errors;
 mod long_poll;
 mod messages;
