@@ -66,7 +66,8 @@ pub fn format_uuid(id: u128) -> String {
         *slot = HEX[((id >> (124 - 4 * nibble)) & 0xF) as usize];
         nibble += 1;
     }
-    out.iter().map(|&b| b as char).collect()
+    // Only ASCII hex digits and hyphens were written.
+    std::str::from_utf8(&out).unwrap_or_default().to_owned()
 }
 
 fn splitmix64(mut z: u64) -> u64 {

@@ -90,6 +90,27 @@ impl ServerBuilder {
 
     /// Binds the port and starts serving on the current tokio runtime.
     pub async fn spawn(self) -> std::io::Result<RunningServer> {
+        let listener = TcpListener::bind((self.settings.host.as_str(), self.settings.port)).await?;
+        let addr = listener.local_addr()?;
+        let (state, scheduler, manual) = self.assemble();
+        let shutdown = scheduler.shutdown_token();
+        let serve = axum::serve(listener, router(state))
+            .with_graceful_shutdown(async move { shutdown.cancelled().await });
+        let task = tokio::spawn(async move {
+            if let Err(e) = serve.await {
+                tracing::error!(error = %e, "server stopped with an error");
+            }
+        });
+        Ok(RunningServer {
+            addr,
+            scheduler,
+            manual,
+            task,
+        })
+    }
+
+    /// Builds the shared state, clock and scheduler (and starts housekeeping).
+    fn assemble(self) -> (Arc<AppState>, Scheduler, Option<ManualClock>) {
         let settings = self.settings;
         let system = SystemClock::new();
         let manual = match settings.clock {
@@ -117,29 +138,58 @@ impl ServerBuilder {
             });
         }
 
-        let listener = TcpListener::bind((settings.host.as_str(), settings.port)).await?;
-        let addr = listener.local_addr()?;
         let state = Arc::new(AppState { settings, ids, sqs });
-        let shutdown = scheduler.shutdown_token();
-        let serve = axum::serve(listener, router(state))
-            .with_graceful_shutdown(async move { shutdown.cancelled().await });
-        let task = tokio::spawn(async move {
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "server stopped with an error");
-            }
-        });
-        Ok(RunningServer {
-            addr,
-            scheduler,
-            manual,
-            task,
-        })
+        (state, scheduler, manual)
     }
 }
 
 /// The HTTP routes: every path and method goes to the one dispatcher.
 fn router(state: Arc<AppState>) -> Router {
     Router::new().fallback(dispatch::handle).with_state(state)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    async fn call(app: &Router, host: &str, body: &'static str) -> (u16, String) {
+        let request = Request::post("/")
+            .header("host", host)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request");
+        let response = app.clone().oneshot(request).await.expect("response");
+        let status = response.status().as_u16();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    #[tokio::test]
+    async fn queue_urls_follow_the_host_the_client_used() {
+        let (state, scheduler, _) = Server::builder().manual_clock().assemble();
+        let app = router(state);
+        let (status, body) = call(&app, "sluice:4566", "Action=CreateQueue&QueueName=q").await;
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            body.contains("<QueueUrl>http://sluice:4566/000000000000/q</QueueUrl>"),
+            "{body}"
+        );
+        let (_, body) = call(&app, "localhost:9324", "Action=GetQueueUrl&QueueName=q").await;
+        assert!(
+            body.contains("<QueueUrl>http://localhost:9324/000000000000/q</QueueUrl>"),
+            "{body}"
+        );
+        scheduler.shutdown().await;
+    }
 }
 
 /// A started server.
