@@ -481,3 +481,49 @@ async fn purge_is_limited_to_once_a_minute() {
         .await
         .expect("purge after a minute");
 }
+
+#[tokio::test]
+async fn fair_queues_accept_and_return_message_group_ids() {
+    let t = TestServer::start().await;
+    let url = t.queue("fair").await;
+    t.sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .message_group_id("tenant-7")
+        .send()
+        .await
+        .expect("send");
+    let got = t
+        .sqs
+        .receive_message()
+        .queue_url(&url)
+        .message_system_attribute_names(S::MessageGroupId)
+        .send()
+        .await
+        .expect("receive");
+    assert_eq!(
+        got.messages()[0].attributes().expect("attrs")[&S::MessageGroupId],
+        "tenant-7"
+    );
+    let (c, _) = code(
+        t.sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body("x")
+            .message_group_id("has space")
+            .send()
+            .await,
+    );
+    assert_eq!(c, "InvalidParameterValue");
+    let (c, _) = code(
+        t.sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body("x")
+            .message_deduplication_id("d")
+            .send()
+            .await,
+    );
+    assert_eq!(c, "InvalidParameterValue");
+}

@@ -219,7 +219,10 @@ async fn query_errors_are_error_response_xml() {
     assert!(r.body.contains("<Code>InvalidAddress</Code>"), "{}", r.body);
 
     let r = t
-        .query("/", "Action=AddPermission&QueueUrl=/000000000000/q")
+        .query(
+            "/",
+            "Action=StartMessageMoveTask&SourceArn=arn:aws:sqs:us-east-1:000000000000:q",
+        )
         .await;
     assert!(
         r.body

@@ -40,6 +40,12 @@ impl TestServer {
             .expect("started with a manual clock")
     }
 
+    /// The manual clock's time in epoch milliseconds.
+    pub fn now_millis(&self) -> u64 {
+        use sluice_core::Clock;
+        self.clock().now().as_millis()
+    }
+
     pub fn endpoint(&self) -> String {
         self.server.endpoint_url()
     }
@@ -98,10 +104,15 @@ impl TestServer {
 
 /// An SQS client for `endpoint` with throwaway credentials.
 pub fn sqs_client(endpoint: &str, region: &str) -> aws_sdk_sqs::Client {
+    sqs_client_with_key(endpoint, region, "AKIDTEST")
+}
+
+/// An SQS client signing with `access_key` (a 12-digit key selects that account).
+pub fn sqs_client_with_key(endpoint: &str, region: &str, access_key: &str) -> aws_sdk_sqs::Client {
     let config = aws_sdk_sqs::Config::builder()
         .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
         .region(aws_sdk_sqs::config::Region::new(region.to_owned()))
-        .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+        .credentials_provider(Credentials::new(access_key, "secret", None, None, "test"))
         .endpoint_url(endpoint)
         .http_client(aws_smithy_http_client::Builder::new().build_http())
         .build();

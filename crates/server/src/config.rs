@@ -35,6 +35,8 @@ pub struct Settings {
     /// Periodic sweeps of expired messages from idle queues (memory only; never needed for
     /// correctness).
     pub housekeeping: bool,
+    /// AWS's 60-second wait before a deleted queue's name can be used again.
+    pub queue_deleted_recently: bool,
 }
 
 impl Default for Settings {
@@ -48,6 +50,7 @@ impl Default for Settings {
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
             housekeeping: true,
+            queue_deleted_recently: true,
         }
     }
 }
@@ -59,6 +62,7 @@ pub struct RawSettings {
     pub port: u16,
     pub region: String,
     pub account_id: String,
+    pub queue_deleted_recently: bool,
 }
 
 /// Every problem found in the raw settings.
@@ -103,6 +107,7 @@ impl RawSettings {
                 port: self.port,
                 region,
                 account_id,
+                queue_deleted_recently: self.queue_deleted_recently,
                 ..Settings::default()
             }),
             _ => Err(ConfigError(problems)),
@@ -121,6 +126,7 @@ mod tests {
             port: 1,
             region: "Mars".into(),
             account_id: "123".into(),
+            queue_deleted_recently: true,
         }
         .validate()
         .expect_err("invalid");
@@ -130,6 +136,7 @@ mod tests {
             port: 9324,
             region: "eu-west-1".into(),
             account_id: "123456789012".into(),
+            queue_deleted_recently: false,
         }
         .validate()
         .expect("valid");

@@ -82,6 +82,11 @@ impl ServerBuilder {
         self.settings.housekeeping = enabled;
         self
     }
+    /// Whether a deleted queue's name stays unusable for 60 seconds, as in AWS (default on).
+    pub fn queue_deleted_recently(mut self, enforce: bool) -> Self {
+        self.settings.queue_deleted_recently = enforce;
+        self
+    }
     /// Makes message ids and request ids a reproducible sequence.
     pub fn seeded_ids(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
@@ -123,7 +128,9 @@ impl ServerBuilder {
         };
         let ids = Arc::new(self.seed.map_or_else(IdSource::random, IdSource::seeded));
         let scheduler = Scheduler::new(clock.clone());
-        let registry = Arc::new(Registry::new());
+        let registry = Arc::new(Registry::with_recreate_cooldown(
+            settings.queue_deleted_recently,
+        ));
         let sqs = SqsService::new(
             registry.clone(),
             clock.clone(),

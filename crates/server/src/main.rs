@@ -27,6 +27,10 @@ struct Cli {
     /// The 12-digit account id that owns queues, as in queue URLs and ARNs.
     #[arg(long, env = "SLUICE_ACCOUNT_ID", default_value = "000000000000")]
     account_id: String,
+    /// Refuse, as AWS does, to re-create a queue within 60 seconds of deleting one with the
+    /// same name (`QueueDeletedRecently`). Set to false when tests recreate queues quickly.
+    #[arg(long, env = "SLUICE_SQS_QUEUE_DELETED_RECENTLY", default_value_t = true, action = clap::ArgAction::Set)]
+    sqs_queue_deleted_recently: bool,
     /// Log filter: error, warn, info, debug, trace, or a tracing directive such as
     /// `sluice=debug`.
     #[arg(long, env = "SLUICE_LOG", default_value = "info")]
@@ -45,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
         port: cli.port,
         region: cli.region,
         account_id: cli.account_id,
+        queue_deleted_recently: cli.sqs_queue_deleted_recently,
     }
     .validate()?;
     let server = Server::builder().settings(settings).spawn().await?;

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use sluice_core::{IdSource, Region};
+use sluice_core::{AccountId, IdSource, Region};
 use sluice_sqs::{RequestContext, SqsService};
 use sluice_wire::Credential;
 
@@ -17,8 +17,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The SQS view of a request: the default account, the signed region (else the
-    /// default), and the host the client addressed, for queue URLs.
+    /// The SQS view of a request: the account (a 12-digit access key id is taken as the
+    /// account id, so one Sluice can hold several isolated accounts; any other key uses the
+    /// default account), the signed region (else the default), and the host the client
+    /// addressed, for queue URLs.
     pub fn sqs_context(
         &self,
         parts: &http::request::Parts,
@@ -34,7 +36,9 @@ impl AppState {
             .map(str::to_owned)
             .or_else(|| parts.uri.authority().map(|a| a.to_string()))
             .unwrap_or_else(|| format!("{}:{}", self.settings.host, self.settings.port));
-        let account = self.settings.account_id.clone();
+        let account = credential
+            .and_then(|c| AccountId::parse(&c.access_key))
+            .unwrap_or_else(|| self.settings.account_id.clone());
         let sender_id: Arc<str> = match credential {
             Some(c) => c.access_key.as_str().into(),
             None => account.as_str().into(),

@@ -204,6 +204,36 @@ pub struct ChangeMessageVisibilityBatchInput {
 }
 
 #[derive(Debug, Default, Deserialize)]
+pub struct ListDeadLetterSourceQueuesInput {
+    #[serde(rename = "QueueUrl")]
+    pub queue_url: Option<String>,
+    #[serde(rename = "NextToken")]
+    pub next_token: Option<String>,
+    #[serde(rename = "MaxResults")]
+    pub max_results: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AddPermissionInput {
+    #[serde(rename = "QueueUrl")]
+    pub queue_url: Option<String>,
+    #[serde(rename = "Label")]
+    pub label: Option<String>,
+    #[serde(rename = "AWSAccountIds", alias = "AWSAccountId", default)]
+    pub aws_account_ids: Vec<String>,
+    #[serde(rename = "Actions", alias = "ActionName", default)]
+    pub actions: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RemovePermissionInput {
+    #[serde(rename = "QueueUrl")]
+    pub queue_url: Option<String>,
+    #[serde(rename = "Label")]
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub struct TagQueueInput {
     #[serde(rename = "QueueUrl")]
     pub queue_url: Option<String>,

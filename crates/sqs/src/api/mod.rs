@@ -19,9 +19,6 @@ use output::*;
 
 /// SQS actions that exist in AWS but that this version of Sluice does not implement.
 const NOT_YET_SUPPORTED: &[&str] = &[
-    "AddPermission",
-    "RemovePermission",
-    "ListDeadLetterSourceQueues",
     "StartMessageMoveTask",
     "CancelMessageMoveTask",
     "ListMessageMoveTasks",
@@ -133,6 +130,9 @@ operations! {
     TagQueue(TagQueueInput) -> Empty = tag_queue;
     UntagQueue(UntagQueueInput) -> Empty = untag_queue;
     ListQueueTags(QueueUrlInput) -> ListQueueTagsOutput = list_queue_tags;
+    AddPermission(AddPermissionInput) -> Empty = add_permission;
+    RemovePermission(RemovePermissionInput) -> Empty = remove_permission;
+    ListDeadLetterSourceQueues(ListDeadLetterSourceQueuesInput) -> ListDeadLetterSourceQueuesOutput = list_dead_letter_source_queues;
     SendMessage(SendMessageInput) -> SendMessageOutput = send_message;
     SendMessageBatch(SendMessageBatchInput) -> SendMessageBatchOutput = send_message_batch;
     ReceiveMessage(ReceiveMessageInput) -> ReceiveMessageOutput = receive_message;

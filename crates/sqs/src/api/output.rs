@@ -58,6 +58,24 @@ impl WriteXml for ListQueuesOutput {
     }
 }
 
+/// ListDeadLetterSourceQueues' output; AWS spells its JSON member `queueUrls`.
+#[derive(Debug, Serialize)]
+pub struct ListDeadLetterSourceQueuesOutput {
+    #[serde(rename = "queueUrls")]
+    pub queue_urls: Vec<String>,
+    #[serde(rename = "NextToken", skip_serializing_if = "Option::is_none")]
+    pub next_token: Option<String>,
+}
+
+impl WriteXml for ListDeadLetterSourceQueuesOutput {
+    fn write_xml(&self, w: &mut XmlWriter) {
+        for url in &self.queue_urls {
+            w.elem("QueueUrl", url);
+        }
+        w.opt_elem("NextToken", self.next_token.as_deref());
+    }
+}
+
 /// A string map, kept in a stable order for XML.
 #[derive(Debug, Default)]
 pub struct Pairs(pub Vec<(String, String)>);

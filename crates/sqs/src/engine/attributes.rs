@@ -1,6 +1,7 @@
 //! Queue attributes: AWS's names, defaults and ranges, parsed once into typed settings.
 //! See <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html>.
 
+use super::redrive::{RedriveAllowPolicy, RedrivePolicy};
 use crate::SqsError;
 
 /// Attributes a queue reports but nobody may set.
@@ -35,8 +36,8 @@ pub struct QueueAttributes {
     pub receive_message_wait_time_seconds: u32,
     pub visibility_timeout: u32,
     pub policy: Option<String>,
-    pub redrive_policy: Option<String>,
-    pub redrive_allow_policy: Option<String>,
+    pub redrive_policy: Option<RedrivePolicy>,
+    pub redrive_allow_policy: Option<RedriveAllowPolicy>,
     pub kms_master_key_id: Option<String>,
     pub kms_data_key_reuse_period_seconds: u32,
     pub sqs_managed_sse_enabled: bool,
@@ -100,10 +101,10 @@ impl QueueAttributes {
             }
             // The service checks that a policy is a JSON object before it gets here.
             "Policy" => self.policy = (!value.is_empty()).then(|| value.to_owned()),
+            // JSON documents checked against other queues: the service parses these and
+            // assigns the typed fields directly.
             "RedrivePolicy" | "RedriveAllowPolicy" => {
-                return Err(SqsError::UnsupportedOperation(format!(
-                    "{name} is not supported by this version of Sluice yet."
-                )))
+                return Err(SqsError::InvalidAttributeName(name.to_owned()))
             }
             "KmsMasterKeyId" => {
                 self.kms_master_key_id = (!value.is_empty()).then(|| value.to_owned());
@@ -152,8 +153,8 @@ impl QueueAttributes {
             "ReceiveMessageWaitTimeSeconds" => self.receive_message_wait_time_seconds.to_string(),
             "VisibilityTimeout" => self.visibility_timeout.to_string(),
             "Policy" => self.policy.clone()?,
-            "RedrivePolicy" => self.redrive_policy.clone()?,
-            "RedriveAllowPolicy" => self.redrive_allow_policy.clone()?,
+            "RedrivePolicy" => self.redrive_policy.as_ref()?.render(),
+            "RedriveAllowPolicy" => self.redrive_allow_policy.as_ref()?.render(),
             "KmsMasterKeyId" => self.kms_master_key_id.clone()?,
             "KmsDataKeyReusePeriodSeconds" => self.kms_data_key_reuse_period_seconds.to_string(),
             "SqsManagedSseEnabled" => self.sqs_managed_sse_enabled.to_string(),

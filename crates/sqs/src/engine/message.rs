@@ -58,6 +58,8 @@ pub struct NewMessage {
     pub attributes: MessageAttributes,
     pub aws_trace_header: Option<String>,
     pub delay_seconds: Option<u32>,
+    /// Fair queues: standard queues accept a group id and report it back.
+    pub message_group_id: Option<String>,
 }
 
 /// The immutable part of a stored message, shared with receivers without copying the body.
@@ -68,6 +70,7 @@ pub struct MessageContent {
     pub attributes: MessageAttributes,
     pub md5_of_body: [u8; 16],
     pub aws_trace_header: Option<Box<str>>,
+    pub message_group_id: Option<Box<str>>,
     pub sender_id: Arc<str>,
     pub sent_at: Timestamp,
 }
@@ -140,6 +143,15 @@ fn is_number(s: &str) -> bool {
         !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
     });
     digits_ok && exp_ok && int.len() + frac.len() <= 38
+}
+
+/// AWS's rule for `MessageGroupId` and `MessageDeduplicationId`: 1..=128 characters, each
+/// alphanumeric or ASCII punctuation.
+pub fn valid_group_or_dedup_id(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b.is_ascii_punctuation())
 }
 
 /// Validates the attributes of one message and returns the bytes they add to its size.

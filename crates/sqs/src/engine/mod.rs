@@ -5,6 +5,7 @@ mod attributes;
 mod message;
 mod queue;
 mod receipt;
+mod redrive;
 mod registry;
 
 pub use attributes::{
@@ -12,9 +13,10 @@ pub use attributes::{
     MAX_WAIT_TIME_SECONDS, READ_ONLY,
 };
 pub use message::{
-    md5_of_attributes, md5_of_body, md5_of_system_attributes, validate_attributes, validate_text,
-    AttributeData, AttributeValue, MessageAttributes, MessageContent, NewMessage,
-    MAX_MESSAGE_ATTRIBUTES,
+    md5_of_attributes, md5_of_body, md5_of_system_attributes, valid_group_or_dedup_id,
+    validate_attributes, validate_text, AttributeData, AttributeValue, MessageAttributes,
+    MessageContent, NewMessage, MAX_MESSAGE_ATTRIBUTES,
 };
-pub use queue::{Counts, Delivery, Queue, MAX_IN_FLIGHT};
+pub use queue::{Counts, Delivery, Queue, Received, MAX_IN_FLIGHT};
+pub use redrive::{RedriveAllowPolicy, RedrivePolicy};
 pub use registry::{QueueCell, QueueKey, Registry};

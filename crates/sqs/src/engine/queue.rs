@@ -62,6 +62,8 @@ struct Stored {
     epoch: u32,
     receive_count: u32,
     first_received_at: Option<Timestamp>,
+    /// Set on messages moved here from a source queue's redrive.
+    dead_letter_source_arn: Option<Arc<str>>,
 }
 
 /// How many messages are in each state.
@@ -79,6 +81,16 @@ pub struct Delivery {
     pub receipt_handle: String,
     pub receive_count: u32,
     pub first_received_at: Timestamp,
+    pub dead_letter_source_arn: Option<Arc<str>>,
+}
+
+/// What a receive took from the queue.
+#[derive(Debug, Default)]
+pub struct Received {
+    pub deliveries: Vec<Delivery>,
+    /// Messages past the redrive policy's `maxReceiveCount`, removed from this queue, for the
+    /// caller to hand to the dead-letter queue.
+    pub dead_letters: Vec<Arc<MessageContent>>,
 }
 
 /// A standard queue.
@@ -205,24 +217,62 @@ impl Queue {
                 epoch: 0,
                 receive_count: 0,
                 first_received_at: None,
+                dead_letter_source_arn: None,
+            },
+        );
+    }
+
+    /// Takes in a message moved from `source_arn` by its redrive policy. It is receivable at
+    /// once, and keeps its original enqueue time, so retention counts from the first send.
+    pub fn accept_dead_letter(
+        &mut self,
+        now: Timestamp,
+        content: Arc<MessageContent>,
+        source_arn: Arc<str>,
+    ) {
+        self.advance(now);
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        let sent_at = content.sent_at;
+        // `by_age` stays sorted by enqueue time: moved messages are older than most.
+        let at = self.by_age.partition_point(|(t, _)| *t <= sent_at);
+        self.by_age.insert(at, (sent_at, seq));
+        self.ready.push_back((seq, 0));
+        self.counts.visible += 1;
+        self.messages.insert(
+            seq,
+            Stored {
+                content,
+                state: State::Visible,
+                epoch: 0,
+                receive_count: 0,
+                first_received_at: None,
+                dead_letter_source_arn: Some(source_arn),
             },
         );
     }
 
     /// Takes up to `max` visible messages and hides them for `visibility_timeout` seconds
-    /// (the queue's default when `None`).
+    /// (the queue's default when `None`). A message already received `maxReceiveCount` times
+    /// under a redrive policy is not delivered but removed, for the dead-letter queue.
     pub fn receive(
         &mut self,
         now: Timestamp,
         max: usize,
         visibility_timeout: Option<u32>,
-    ) -> Result<Vec<Delivery>, SqsError> {
+    ) -> Result<Received, SqsError> {
         self.advance(now);
         if self.counts.visible > 0 && self.counts.in_flight >= MAX_IN_FLIGHT {
             return Err(SqsError::OverLimit(MAX_IN_FLIGHT));
         }
         let timeout = visibility_timeout.unwrap_or(self.attributes.visibility_timeout);
+        let max_receives = self
+            .attributes
+            .redrive_policy
+            .as_ref()
+            .map(|p| p.max_receive_count);
         let mut out = Vec::with_capacity(max.min(self.counts.visible));
+        let mut dead_letters = Vec::new();
         while out.len() < max {
             let Some((seq, epoch)) = self.ready.pop_front() else {
                 break;
@@ -231,6 +281,13 @@ impl Queue {
                 continue;
             };
             if msg.epoch != epoch || msg.state != State::Visible {
+                continue;
+            }
+            if max_receives.is_some_and(|limit| msg.receive_count >= limit) {
+                if let Some(dead) = self.messages.remove(&seq) {
+                    self.counts.visible -= 1;
+                    dead_letters.push(dead.content);
+                }
                 continue;
             }
             msg.state = State::InFlight { received_at: now };
@@ -251,10 +308,14 @@ impl Queue {
                 .encode(),
                 receive_count: msg.receive_count,
                 first_received_at: first,
+                dead_letter_source_arn: msg.dead_letter_source_arn.clone(),
             });
         }
         self.compact();
-        Ok(out)
+        Ok(Received {
+            deliveries: out,
+            dead_letters,
+        })
     }
 
     fn receipt(&self, handle: &str) -> Result<Receipt, SqsError> {

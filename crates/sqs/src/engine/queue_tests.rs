@@ -22,9 +22,20 @@ fn content(id: u128, body: &str, at: Timestamp) -> MessageContent {
         attributes: MessageAttributes::new(),
         md5_of_body: md5_of_body(body),
         aws_trace_header: None,
+        message_group_id: None,
         sender_id: "AKID".into(),
         sent_at: at,
     }
+}
+
+/// Deliveries of a receive (no redrive policy in these tests).
+fn rx(
+    q: &mut Queue,
+    now: Timestamp,
+    max: usize,
+    visibility: Option<u32>,
+) -> Result<Vec<Delivery>, SqsError> {
+    q.receive(now, max, visibility).map(|r| r.deliveries)
 }
 
 fn bodies(d: &[Delivery]) -> Vec<&str> {
@@ -37,7 +48,7 @@ fn send_receive_delete_in_order() {
     for (i, b) in ["a", "b", "c"].iter().enumerate() {
         q.send(T0, content(i as u128, b, T0), 0);
     }
-    let got = q.receive(T0, 2, None).expect("receive");
+    let got = rx(&mut q, T0, 2, None).expect("receive");
     assert_eq!(bodies(&got), vec!["a", "b"]);
     assert_eq!(
         q.counts(T0),
@@ -57,13 +68,12 @@ fn send_receive_delete_in_order() {
 fn visibility_timeout_returns_message_with_higher_receive_count() {
     let mut q = queue();
     q.send(T0, content(1, "m", T0), 0);
-    let first = q.receive(T0, 10, Some(10)).expect("receive");
+    let first = rx(&mut q, T0, 10, Some(10)).expect("receive");
     assert_eq!(first[0].receive_count, 1);
-    assert!(q
-        .receive(T0.plus_millis(9_999), 10, None)
+    assert!(rx(&mut q, T0.plus_millis(9_999), 10, None)
         .expect("r")
         .is_empty());
-    let again = q.receive(T0.plus_secs(10), 10, None).expect("r");
+    let again = rx(&mut q, T0.plus_secs(10), 10, None).expect("r");
     assert_eq!(bodies(&again), vec!["m"]);
     assert_eq!(again[0].receive_count, 2);
     assert_eq!(again[0].first_received_at, T0);
@@ -77,13 +87,12 @@ fn delays_hold_messages_back_and_are_counted() {
     q.send(T0, content(2, "now", T0), 0);
     assert_eq!(q.counts(T0).delayed, 1);
     assert_eq!(q.next_wake(), Some(T0.plus_secs(5)));
-    assert_eq!(bodies(&q.receive(T0, 10, None).expect("r")), vec!["now"]);
-    assert!(q
-        .receive(T0.plus_millis(4_999), 10, None)
+    assert_eq!(bodies(&rx(&mut q, T0, 10, None).expect("r")), vec!["now"]);
+    assert!(rx(&mut q, T0.plus_millis(4_999), 10, None)
         .expect("r")
         .is_empty());
     assert_eq!(
-        bodies(&q.receive(T0.plus_secs(5), 10, None).expect("r")),
+        bodies(&rx(&mut q, T0.plus_secs(5), 10, None).expect("r")),
         vec!["later"]
     );
 }
@@ -92,13 +101,15 @@ fn delays_hold_messages_back_and_are_counted() {
 fn change_visibility_rules() {
     let mut q = queue();
     q.send(T0, content(1, "m", T0), 0);
-    let d = q.receive(T0, 1, Some(30)).expect("r").remove(0);
+    let d = rx(&mut q, T0, 1, Some(30)).expect("r").remove(0);
     // Extend at T0+20: hidden until T0+120, counted from the change.
     let t = T0.plus_secs(20);
     assert!(!q
         .change_visibility(t, &d.receipt_handle, 100)
         .expect("extend"));
-    assert!(q.receive(T0.plus_secs(119), 1, None).expect("r").is_empty());
+    assert!(rx(&mut q, T0.plus_secs(119), 1, None)
+        .expect("r")
+        .is_empty());
     // Total beyond 12 hours from the receive is rejected.
     let err = q
         .change_visibility(T0.plus_secs(100), &d.receipt_handle, 43_200)
@@ -113,13 +124,15 @@ fn change_visibility_rules() {
     assert!(!q
         .change_visibility(T0.plus_secs(100), &d.receipt_handle, 500)
         .expect("no-op"));
-    let d2 = q.receive(T0.plus_secs(100), 1, None).expect("r").remove(0);
+    let d2 = rx(&mut q, T0.plus_secs(100), 1, None).expect("r").remove(0);
     // The first consumer's handle no longer moves the message the second one holds.
     assert!(matches!(
         q.change_visibility(T0.plus_secs(100), &d.receipt_handle, 0),
         Err(SqsError::InvalidParameterValue { .. })
     ));
-    assert!(q.receive(T0.plus_secs(100), 1, None).expect("r").is_empty());
+    assert!(rx(&mut q, T0.plus_secs(100), 1, None)
+        .expect("r")
+        .is_empty());
     q.change_visibility(T0.plus_secs(100), &d2.receipt_handle, 5)
         .expect("current handle");
     q.delete(T0.plus_secs(100), &d2.receipt_handle)
@@ -140,8 +153,7 @@ fn foreign_and_garbage_handles_are_invalid() {
     let mut q = queue();
     let mut other = Queue::new("o".into(), "arn".into(), 2, QueueAttributes::default(), T0);
     other.send(T0, content(1, "m", T0), 0);
-    let h = other
-        .receive(T0, 1, None)
+    let h = rx(&mut other, T0, 1, None)
         .expect("r")
         .remove(0)
         .receipt_handle;
@@ -162,7 +174,7 @@ fn retention_expires_messages_in_every_state() {
     q.send(T0, content(1, "visible", T0), 0);
     q.send(T0, content(2, "inflight", T0), 0);
     q.send(T0, content(3, "delayed", T0), 120);
-    q.receive(T0, 1, Some(3_600)).expect("r");
+    rx(&mut q, T0, 1, Some(3_600)).expect("r");
     q.send(T0.plus_secs(30), content(4, "young", T0.plus_secs(30)), 0);
     let c = q.counts(T0.plus_secs(60));
     assert_eq!(
@@ -174,7 +186,7 @@ fn retention_expires_messages_in_every_state() {
         }
     );
     assert_eq!(
-        bodies(&q.receive(T0.plus_secs(60), 10, None).expect("r")),
+        bodies(&rx(&mut q, T0.plus_secs(60), 10, None).expect("r")),
         vec!["young"]
     );
     assert_eq!(q.counts(T0.plus_secs(90)), Counts::default());
@@ -198,12 +210,12 @@ fn stale_index_entries_are_bounded() {
     let mut q = queue();
     // One message stays in flight forever while many others pass through.
     q.send(T0, content(0, "stuck", T0), 0);
-    q.receive(T0, 1, Some(43_200)).expect("r");
+    rx(&mut q, T0, 1, Some(43_200)).expect("r");
     let mut now = T0;
     for i in 1..50_000u128 {
         now = now.plus_millis(1);
         q.send(now, content(i, "x", now), 0);
-        let d = q.receive(now, 1, None).expect("r").remove(0);
+        let d = rx(&mut q, now, 1, None).expect("r").remove(0);
         // Extending visibility leaves stale timer entries behind.
         q.change_visibility(now, &d.receipt_handle, 100)
             .expect("cv");
@@ -239,10 +251,49 @@ fn over_limit_when_too_many_in_flight() {
     }
     let mut received = 0;
     while received < MAX_IN_FLIGHT {
-        received += q.receive(T0, 10, None).expect("r").len();
+        received += rx(&mut q, T0, 10, None).expect("r").len();
     }
     assert_eq!(
-        q.receive(T0, 10, None).map(|d| d.len()),
+        rx(&mut q, T0, 10, None).map(|d| d.len()),
         Err(SqsError::OverLimit(MAX_IN_FLIGHT))
     );
+}
+
+#[test]
+fn redrive_moves_a_message_after_max_receives_keeping_its_enqueue_time() {
+    use crate::engine::RedrivePolicy;
+    let mut q = queue();
+    q.attributes.redrive_policy = Some(RedrivePolicy {
+        dead_letter_target_arn: "arn:aws:sqs:us-east-1:000000000000:dlq".into(),
+        max_receive_count: 2,
+    });
+    q.send(T0, content(1, "poison", T0), 0);
+    let mut now = T0;
+    for expected in 1..=2 {
+        let r = q.receive(now, 10, Some(1)).expect("r");
+        assert_eq!(r.deliveries[0].receive_count, expected);
+        assert!(r.dead_letters.is_empty());
+        now = now.plus_secs(1);
+    }
+    let r = q.receive(now, 10, None).expect("r");
+    assert!(r.deliveries.is_empty());
+    assert_eq!(r.dead_letters.len(), 1);
+    assert_eq!(q.counts(now), Counts::default());
+
+    let mut dlq = Queue::new(
+        "dlq".into(),
+        "arn".into(),
+        9,
+        QueueAttributes::default(),
+        T0,
+    );
+    dlq.attributes.message_retention_period = 60;
+    dlq.send(now, content(2, "young", now), 0);
+    dlq.accept_dead_letter(now, r.dead_letters[0].clone(), "arn:source".into());
+    let d = dlq.receive(now, 10, Some(0)).expect("r").deliveries;
+    assert_eq!(bodies(&d), vec!["young", "poison"]);
+    assert_eq!(d[1].dead_letter_source_arn.as_deref(), Some("arn:source"));
+    assert_eq!(d[1].receive_count, 1);
+    // Retention counts from the original send at T0, not from the move.
+    assert_eq!(dlq.counts(T0.plus_secs(60)).visible, 1);
 }

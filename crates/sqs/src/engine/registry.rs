@@ -60,16 +60,37 @@ impl QueueCell {
     }
 }
 
+/// How long AWS refuses to create a queue with the name of one just deleted.
+const RECREATE_COOLDOWN_MS: u64 = 60_000;
+
 /// Every queue of the process.
 #[derive(Debug, Default)]
 pub struct Registry {
     queues: RwLock<HashMap<QueueKey, Arc<QueueCell>>>,
     next_uid: AtomicU64,
+    /// When each recently deleted queue was deleted, while the cooldown applies.
+    deleted_at: Mutex<HashMap<QueueKey, Timestamp>>,
+    /// Whether CreateQueue refuses a name deleted less than 60 s ago, as AWS does.
+    enforce_recreate_cooldown: bool,
 }
 
 impl Registry {
+    /// A registry that enforces AWS's 60-second wait before re-creating a deleted queue.
     pub fn new() -> Registry {
-        Registry::default()
+        Registry::with_recreate_cooldown(true)
+    }
+
+    /// `false` lets a deleted queue's name be reused at once (test suites that recreate
+    /// queues between cases often want this).
+    pub fn with_recreate_cooldown(enforce: bool) -> Registry {
+        Registry {
+            enforce_recreate_cooldown: enforce,
+            ..Registry::default()
+        }
+    }
+
+    fn deleted_at(&self) -> MutexGuard<'_, HashMap<QueueKey, Timestamp>> {
+        self.deleted_at.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<QueueKey, Arc<QueueCell>>> {
@@ -96,6 +117,13 @@ impl Registry {
         now: Timestamp,
     ) -> Result<Arc<QueueCell>, SqsError> {
         let mut queues = self.write();
+        if self.enforce_recreate_cooldown && !queues.contains_key(&key) {
+            let mut deleted = self.deleted_at();
+            deleted.retain(|_, at| now < at.plus_millis(RECREATE_COOLDOWN_MS));
+            if deleted.contains_key(&key) {
+                return Err(SqsError::QueueDeletedRecently);
+            }
+        }
         if let Some(existing) = queues.get(&key) {
             let queue = existing.lock();
             if let Some(differs) = given
@@ -121,8 +149,11 @@ impl Registry {
     }
 
     /// Removes a queue and wakes its waiters so they notice.
-    pub fn delete(&self, key: &QueueKey) -> Option<Arc<QueueCell>> {
+    pub fn delete(&self, key: &QueueKey, now: Timestamp) -> Option<Arc<QueueCell>> {
         let cell = self.write().remove(key)?;
+        if self.enforce_recreate_cooldown {
+            self.deleted_at().insert(key.clone(), now);
+        }
         let queue = cell.lock();
         cell.deleted.store(true, Ordering::Release);
         drop(queue);
@@ -200,6 +231,29 @@ mod tests {
     }
 
     #[test]
+    fn a_deleted_name_is_reusable_only_after_sixty_seconds() {
+        let reg = Registry::new();
+        let create =
+            |at: u64| reg.create(key("q"), QueueAttributes::default(), &[], [], Timestamp(at));
+        create(0).expect("create");
+        reg.delete(&key("q"), Timestamp(1_000)).expect("delete");
+        assert_eq!(
+            create(60_999).map(|_| ()),
+            Err(SqsError::QueueDeletedRecently)
+        );
+        create(61_000).expect("after the cooldown");
+
+        let relaxed = Registry::with_recreate_cooldown(false);
+        relaxed
+            .create(key("q"), QueueAttributes::default(), &[], [], Timestamp(0))
+            .expect("create");
+        relaxed.delete(&key("q"), Timestamp(0)).expect("delete");
+        relaxed
+            .create(key("q"), QueueAttributes::default(), &[], [], Timestamp(1))
+            .expect("at once");
+    }
+
+    #[test]
     fn names_filter_by_account_region_and_prefix() {
         let reg = Registry::new();
         for n in ["b-q", "a-q", "other"] {
@@ -216,7 +270,7 @@ mod tests {
             reg.names(&k.account, &k.region, ""),
             vec!["a-q", "b-q", "other"]
         );
-        let cell = reg.delete(&key("a-q")).expect("deleted");
+        let cell = reg.delete(&key("a-q"), Timestamp(1)).expect("deleted");
         assert!(cell.is_deleted());
         assert!(matches!(cell.lock_live(), Err(SqsError::QueueDoesNotExist)));
         assert!(reg.get(&key("a-q")).is_none());

@@ -4,8 +4,10 @@
 
 mod batch;
 mod handles;
+mod permissions;
 mod queues;
 mod receive;
+mod redrive;
 mod send;
 
 use std::sync::Arc;

@@ -3,6 +3,7 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
+use super::redrive::{parse_redrive_allow_policy, parse_redrive_policy};
 use super::{required, RequestContext, SqsService};
 use crate::api::input::{
     CreateQueueInput, GetQueueAttributesInput, GetQueueUrlInput, ListQueuesInput, QueueUrlInput,
@@ -11,7 +12,7 @@ use crate::api::input::{
 use crate::api::output::{
     Empty, GetQueueAttributesOutput, ListQueueTagsOutput, ListQueuesOutput, Pairs, QueueUrlOutput,
 };
-use crate::engine::{Queue, QueueAttributes, QueueKey, READ_ONLY};
+use crate::engine::{Queue, QueueAttributes, QueueKey, RedrivePolicy, READ_ONLY};
 use crate::SqsError;
 
 /// Most tags one queue may carry.
@@ -38,22 +39,36 @@ fn check_queue_name(name: &str, fifo: bool) -> Result<(), SqsError> {
     }
 }
 
-/// Applies `pairs` to `attributes`, checking every value, and the one cross-attribute rule.
-fn apply_attributes(
+/// Applies the attributes whose values need no other queue, checking every value and the one
+/// cross-attribute rule. Returns a `RedrivePolicy` to check against its target, if given.
+fn apply_local_attributes<'a>(
     attributes: &mut QueueAttributes,
-    pairs: &[(String, String)],
-) -> Result<(), SqsError> {
+    pairs: &'a [(String, String)],
+) -> Result<Option<(&'a str, RedrivePolicy)>, SqsError> {
+    let mut redrive = None;
     for (name, value) in pairs {
-        if name == "Policy" && !value.is_empty() {
-            // Policies are JSON documents; AWS rejects anything that is not a JSON object.
-            if !matches!(
-                serde_json::from_str::<serde_json::Value>(value),
-                Ok(serde_json::Value::Object(_))
-            ) {
-                return Err(SqsError::invalid_attribute(name));
+        match name.as_str() {
+            "Policy" if !value.is_empty() => {
+                // Policies are JSON documents; AWS rejects anything but a JSON object.
+                if !matches!(
+                    serde_json::from_str::<serde_json::Value>(value),
+                    Ok(serde_json::Value::Object(_))
+                ) {
+                    return Err(SqsError::invalid_attribute(name));
+                }
+                attributes.set(name, value, false)?;
             }
+            "RedrivePolicy" if value.is_empty() => attributes.redrive_policy = None,
+            "RedrivePolicy" => redrive = Some((value.as_str(), parse_redrive_policy(value)?)),
+            "RedriveAllowPolicy" => {
+                attributes.redrive_allow_policy = if value.is_empty() {
+                    None
+                } else {
+                    Some(parse_redrive_allow_policy(value)?)
+                }
+            }
+            _ => attributes.set(name, value, false)?,
         }
-        attributes.set(name, value, false)?;
     }
     let named = |n: &str| pairs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
     let kms = named("KmsMasterKeyId").is_some_and(|v| !v.is_empty());
@@ -61,7 +76,38 @@ fn apply_attributes(
     if kms && sqs_sse {
         return Err(SqsError::ConflictingEncryption);
     }
-    Ok(())
+    Ok(redrive)
+}
+
+/// `MaxResults` of the list operations: 1..=1000 when given.
+pub(super) fn max_results(value: Option<i64>) -> Result<Option<u16>, SqsError> {
+    value
+        .map(|m| {
+            u16::try_from(m)
+                .ok()
+                .filter(|m| (1..=1000).contains(m))
+                .ok_or_else(|| {
+                    SqsError::invalid_param(
+                        "MaxResults",
+                        m,
+                        "MaxResults must be an integer between 1 and 1000.",
+                    )
+                })
+        })
+        .transpose()
+}
+
+/// A list operation's `NextToken`: the last name of the previous page.
+pub(super) fn decode_token(token: Option<String>) -> Result<Option<String>, SqsError> {
+    token
+        .map(|t| {
+            URL_SAFE_NO_PAD
+                .decode(&t)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+                .ok_or_else(|| SqsError::invalid_param("NextToken", t, "Invalid NextToken value."))
+        })
+        .transpose()
 }
 
 /// Order in which `All` lists attributes.
@@ -99,6 +145,21 @@ fn attribute_value(queue: &mut Queue, name: &str, now: sluice_core::Timestamp) -
 }
 
 impl SqsService {
+    /// Applies attribute `pairs` of the queue `queue_arn` to `attributes`, including a
+    /// redrive policy checked against its target queue.
+    fn apply_attributes(
+        &self,
+        attributes: &mut QueueAttributes,
+        pairs: &[(String, String)],
+        queue_arn: &str,
+    ) -> Result<(), SqsError> {
+        if let Some((raw, policy)) = apply_local_attributes(attributes, pairs)? {
+            self.check_redrive_target(raw, &policy, queue_arn, attributes)?;
+            attributes.redrive_policy = Some(policy);
+        }
+        Ok(())
+    }
+
     pub async fn create_queue(
         &self,
         ctx: &RequestContext,
@@ -115,17 +176,17 @@ impl SqsService {
                 "FIFO queues are not supported by this version of Sluice yet.".into(),
             ));
         }
-        let mut attributes = QueueAttributes::default();
-        apply_attributes(&mut attributes, &input.attributes)?;
-        if input.tags.len() > MAX_TAGS {
-            return Err(too_many_tags(&name));
-        }
-        let given: Vec<&str> = input.attributes.iter().map(|(k, _)| k.as_str()).collect();
         let key = QueueKey {
             account: ctx.account.clone(),
             region: ctx.region.clone(),
             name,
         };
+        let mut attributes = QueueAttributes::default();
+        self.apply_attributes(&mut attributes, &input.attributes, &key.arn())?;
+        if input.tags.len() > MAX_TAGS {
+            return Err(too_many_tags(&key.name));
+        }
+        let given: Vec<&str> = input.attributes.iter().map(|(k, _)| k.as_str()).collect();
         let cell = self
             .registry
             .create(key, attributes, &given, input.tags, self.clock.now())?;
@@ -160,33 +221,8 @@ impl SqsService {
         ctx: &RequestContext,
         input: ListQueuesInput,
     ) -> Result<ListQueuesOutput, SqsError> {
-        let max = input
-            .max_results
-            .map(|m| {
-                u16::try_from(m)
-                    .ok()
-                    .filter(|m| (1..=1000).contains(m))
-                    .ok_or_else(|| {
-                        SqsError::invalid_param(
-                            "MaxResults",
-                            m,
-                            "MaxResults must be an integer between 1 and 1000.",
-                        )
-                    })
-            })
-            .transpose()?;
-        let after = input
-            .next_token
-            .map(|t| {
-                URL_SAFE_NO_PAD
-                    .decode(&t)
-                    .ok()
-                    .and_then(|b| String::from_utf8(b).ok())
-                    .ok_or_else(|| {
-                        SqsError::invalid_param("NextToken", t, "Invalid NextToken value.")
-                    })
-            })
-            .transpose()?;
+        let max = max_results(input.max_results)?;
+        let after = decode_token(input.next_token)?;
         let prefix = input.queue_name_prefix.unwrap_or_default();
         let names = self.registry.names(&ctx.account, &ctx.region, &prefix);
         let start = after
@@ -216,7 +252,7 @@ impl SqsService {
     ) -> Result<Empty, SqsError> {
         let key = Self::queue_key(ctx, input.queue_url.as_deref())?;
         self.registry
-            .delete(&key)
+            .delete(&key, self.clock.now())
             .map(|_| Empty {})
             .ok_or(SqsError::QueueDoesNotExist)
     }
@@ -263,10 +299,12 @@ impl SqsService {
         {
             return Err(SqsError::InvalidAttributeName(name.clone()));
         }
+        // Checked without holding this queue's lock: a redrive check locks the target, which
+        // may be this very queue (or one whose own check is waiting on this one).
+        let mut attributes = cell.lock_live()?.attributes.clone();
+        self.apply_attributes(&mut attributes, &input.attributes, &cell.key.arn())?;
         let now = self.clock.now();
         let mut queue = cell.lock_live()?;
-        let mut attributes = queue.attributes.clone();
-        apply_attributes(&mut attributes, &input.attributes)?;
         queue.advance(now);
         queue.attributes = attributes;
         queue.last_modified_at = now;
@@ -379,7 +417,7 @@ mod tests {
             ("SqsManagedSseEnabled".to_owned(), "true".to_owned()),
         ];
         assert_eq!(
-            apply_attributes(&mut a, &pairs),
+            apply_local_attributes(&mut a, &pairs).map(|_| ()),
             Err(SqsError::ConflictingEncryption)
         );
     }

@@ -111,11 +111,19 @@ impl SqsService {
             // Register before looking, so a send between the look and the wait is not missed.
             notified.as_mut().enable();
             let now = self.clock.now();
-            let (batch, next_wake) = {
+            let (received, next_wake, redrive_target) = {
                 let mut queue = cell.lock_live()?;
-                let batch = queue.receive(now, max, visibility)?;
-                (batch, queue.next_wake())
+                let received = queue.receive(now, max, visibility)?;
+                let target = (!received.dead_letters.is_empty())
+                    .then(|| queue.attributes.redrive_policy.as_ref())
+                    .flatten()
+                    .map(|p| p.dead_letter_target_arn.clone());
+                (received, queue.next_wake(), target)
             };
+            if let Some(target) = redrive_target {
+                self.move_dead_letters(cell, &target, received.dead_letters, now);
+            }
+            let batch = received.deliveries;
             if !batch.is_empty() || now >= deadline {
                 return Ok(batch);
             }
@@ -153,6 +161,12 @@ fn message_output(
     );
     if let Some(trace) = &content.aws_trace_header {
         add("AWSTraceHeader", trace.to_string());
+    }
+    if let Some(group) = &content.message_group_id {
+        add("MessageGroupId", group.to_string());
+    }
+    if let Some(source) = &delivery.dead_letter_source_arn {
+        add("DeadLetterQueueSourceArn", source.to_string());
     }
     let selected: Vec<(&String, &AttributeValue)> = content
         .attributes

@@ -10,9 +10,9 @@ use super::{in_range, required, RequestContext, SqsService, Wakeups};
 use crate::api::input::{AttributeInputs, SendMessageBatchInput, SendMessageInput};
 use crate::api::output::{SendMessageBatchOutput, SendMessageBatchResultEntry, SendMessageOutput};
 use crate::engine::{
-    md5_of_attributes, md5_of_body, md5_of_system_attributes, validate_attributes, validate_text,
-    AttributeData, AttributeValue, MessageAttributes, MessageContent, NewMessage, Queue,
-    MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE,
+    md5_of_attributes, md5_of_body, md5_of_system_attributes, valid_group_or_dedup_id,
+    validate_attributes, validate_text, AttributeData, AttributeValue, MessageAttributes,
+    MessageContent, NewMessage, Queue, MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE,
 };
 use crate::SqsError;
 
@@ -70,6 +70,15 @@ fn prepare(input: SendMessageInput) -> Result<Prepared, SqsError> {
             "The request include parameter that is not valid for this queue type.",
         ));
     }
+    if let Some(group) = &input.message_group_id {
+        if !valid_group_or_dedup_id(group) {
+            return Err(SqsError::invalid_param(
+                "MessageGroupId",
+                group,
+                "MessageGroupId can only include alphanumeric and punctuation characters. 1 to 128 in length.",
+            ));
+        }
+    }
     validate_text(&body)?;
     let attributes = convert_attributes(input.message_attributes)?;
     let attributes_size = validate_attributes(&attributes)?;
@@ -100,6 +109,7 @@ fn prepare(input: SendMessageInput) -> Result<Prepared, SqsError> {
             attributes,
             aws_trace_header,
             delay_seconds,
+            message_group_id: input.message_group_id,
         },
         attributes_size,
     })
@@ -154,6 +164,7 @@ impl SqsService {
             body: message.body.into_boxed_str(),
             attributes: message.attributes,
             aws_trace_header: message.aws_trace_header.map(String::into_boxed_str),
+            message_group_id: message.message_group_id.map(String::into_boxed_str),
             sender_id: ctx.sender_id.clone(),
             sent_at: self.clock.now(),
         }
