@@ -101,7 +101,7 @@ async fn messages_move_to_the_dead_letter_queue_after_max_receives() {
         .send()
         .await
         .expect("list sources");
-    assert_eq!(sources.queue_urls(), &[source.clone()]);
+    assert_eq!(sources.queue_urls(), std::slice::from_ref(&source));
 }
 
 #[tokio::test]
