@@ -6,6 +6,7 @@ mod dead_letters;
 mod errors;
 mod long_poll;
 mod messages;
+mod move_tasks;
 mod query;
 mod queues;
 mod timing;

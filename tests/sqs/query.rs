@@ -221,7 +221,7 @@ async fn query_errors_are_error_response_xml() {
     let r = t
         .query(
             "/",
-            "Action=StartMessageMoveTask&SourceArn=arn:aws:sqs:us-east-1:000000000000:q",
+            "Action=CreateQueue&QueueName=f.fifo&Attribute.1.Name=FifoQueue&Attribute.1.Value=true",
         )
         .await;
     assert!(

@@ -131,12 +131,7 @@ impl ServerBuilder {
         let registry = Arc::new(Registry::with_recreate_cooldown(
             settings.queue_deleted_recently,
         ));
-        let sqs = SqsService::new(
-            registry.clone(),
-            clock.clone(),
-            ids.clone(),
-            scheduler.shutdown_token(),
-        );
+        let sqs = SqsService::new(registry.clone(), ids.clone(), scheduler.clone());
         if settings.housekeeping {
             scheduler.every(HOUSEKEEPING_PERIOD, move |now| {
                 for cell in registry.all() {

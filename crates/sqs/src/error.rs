@@ -79,6 +79,9 @@ pub enum SqsError {
     #[error("Batch requests cannot be longer than {max} bytes. You have sent {sent} bytes.")]
     BatchRequestTooLong { max: u32, sent: usize },
 
+    #[error("{0}")]
+    ResourceNotFound(String),
+
     // --- limits ---
     #[error("Too many messages in flight for the queue (limit {0}).")]
     OverLimit(usize),

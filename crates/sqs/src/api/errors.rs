@@ -116,6 +116,11 @@ pub fn describe(error: &SqsError) -> ErrorDescriptor {
             400,
         ),
         E::OverLimit(_) => sender("OverLimit", "OverLimit", 403),
+        E::ResourceNotFound(_) => sender(
+            "ResourceNotFoundException",
+            "ResourceNotFoundException",
+            404,
+        ),
     }
 }
 

@@ -234,6 +234,30 @@ pub struct RemovePermissionInput {
 }
 
 #[derive(Debug, Default, Deserialize)]
+pub struct StartMessageMoveTaskInput {
+    #[serde(rename = "SourceArn")]
+    pub source_arn: Option<String>,
+    #[serde(rename = "DestinationArn")]
+    pub destination_arn: Option<String>,
+    #[serde(rename = "MaxNumberOfMessagesPerSecond")]
+    pub max_number_of_messages_per_second: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListMessageMoveTasksInput {
+    #[serde(rename = "SourceArn")]
+    pub source_arn: Option<String>,
+    #[serde(rename = "MaxResults")]
+    pub max_results: Option<i64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CancelMessageMoveTaskInput {
+    #[serde(rename = "TaskHandle")]
+    pub task_handle: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
 pub struct TagQueueInput {
     #[serde(rename = "QueueUrl")]
     pub queue_url: Option<String>,

@@ -17,13 +17,6 @@ use errors::{describe, message, WIRE};
 use input::*;
 use output::*;
 
-/// SQS actions that exist in AWS but that this version of Sluice does not implement.
-const NOT_YET_SUPPORTED: &[&str] = &[
-    "StartMessageMoveTask",
-    "CancelMessageMoveTask",
-    "ListMessageMoveTasks",
-];
-
 fn decode_input<T: DeserializeOwned>(payload: &Payload) -> Result<T, SqsError> {
     match payload {
         Payload::Query(tree) => {
@@ -89,9 +82,6 @@ macro_rules! operations {
             pub fn decode(action: &str, payload: &Payload) -> Result<SqsRequest, SqsError> {
                 match action {
                     $(stringify!($op) => Ok(SqsRequest::$op(decode_input(payload)?)),)*
-                    other if NOT_YET_SUPPORTED.contains(&other) => Err(SqsError::UnsupportedOperation(
-                        format!("{other} is not supported by this version of Sluice yet."),
-                    )),
                     other => Err(SqsError::InvalidAction(other.to_owned())),
                 }
             }
@@ -132,6 +122,9 @@ operations! {
     ListQueueTags(QueueUrlInput) -> ListQueueTagsOutput = list_queue_tags;
     AddPermission(AddPermissionInput) -> Empty = add_permission;
     RemovePermission(RemovePermissionInput) -> Empty = remove_permission;
+    StartMessageMoveTask(StartMessageMoveTaskInput) -> StartMessageMoveTaskOutput = start_message_move_task;
+    ListMessageMoveTasks(ListMessageMoveTasksInput) -> ListMessageMoveTasksOutput = list_message_move_tasks;
+    CancelMessageMoveTask(CancelMessageMoveTaskInput) -> CancelMessageMoveTaskOutput = cancel_message_move_task;
     ListDeadLetterSourceQueues(ListDeadLetterSourceQueuesInput) -> ListDeadLetterSourceQueuesOutput = list_dead_letter_source_queues;
     SendMessage(SendMessageInput) -> SendMessageOutput = send_message;
     SendMessageBatch(SendMessageBatchInput) -> SendMessageBatchOutput = send_message_batch;

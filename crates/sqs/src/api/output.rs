@@ -76,6 +76,84 @@ impl WriteXml for ListDeadLetterSourceQueuesOutput {
     }
 }
 
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StartMessageMoveTaskOutput {
+    pub task_handle: String,
+}
+
+impl WriteXml for StartMessageMoveTaskOutput {
+    fn write_xml(&self, w: &mut XmlWriter) {
+        w.elem("TaskHandle", &self.task_handle);
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CancelMessageMoveTaskOutput {
+    pub approximate_number_of_messages_moved: u64,
+}
+
+impl WriteXml for CancelMessageMoveTaskOutput {
+    fn write_xml(&self, w: &mut XmlWriter) {
+        w.elem(
+            "ApproximateNumberOfMessagesMoved",
+            &self.approximate_number_of_messages_moved.to_string(),
+        );
+    }
+}
+
+/// One task in ListMessageMoveTasks.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MoveTaskEntry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub task_handle: Option<String>,
+    pub status: &'static str,
+    pub source_arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub destination_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_number_of_messages_per_second: Option<u32>,
+    pub approximate_number_of_messages_moved: u64,
+    pub approximate_number_of_messages_to_move: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failure_reason: Option<String>,
+    pub started_timestamp: u64,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ListMessageMoveTasksOutput {
+    pub results: Vec<MoveTaskEntry>,
+}
+
+impl WriteXml for ListMessageMoveTasksOutput {
+    fn write_xml(&self, w: &mut XmlWriter) {
+        for t in &self.results {
+            w.open("ListMessageMoveTasksResultEntry")
+                .opt_elem("TaskHandle", t.task_handle.as_deref())
+                .elem("Status", t.status)
+                .elem("SourceArn", &t.source_arn)
+                .opt_elem("DestinationArn", t.destination_arn.as_deref());
+            if let Some(rate) = t.max_number_of_messages_per_second {
+                w.elem("MaxNumberOfMessagesPerSecond", &rate.to_string());
+            }
+            w.elem(
+                "ApproximateNumberOfMessagesMoved",
+                &t.approximate_number_of_messages_moved.to_string(),
+            )
+            .elem(
+                "ApproximateNumberOfMessagesToMove",
+                &t.approximate_number_of_messages_to_move.to_string(),
+            )
+            .opt_elem("FailureReason", t.failure_reason.as_deref())
+            .elem("StartedTimestamp", &t.started_timestamp.to_string())
+            .close("ListMessageMoveTasksResultEntry");
+        }
+    }
+}
+
 /// A string map, kept in a stable order for XML.
 #[derive(Debug, Default)]
 pub struct Pairs(pub Vec<(String, String)>);

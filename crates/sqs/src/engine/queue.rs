@@ -222,13 +222,14 @@ impl Queue {
         );
     }
 
-    /// Takes in a message moved from `source_arn` by its redrive policy. It is receivable at
-    /// once, and keeps its original enqueue time, so retention counts from the first send.
+    /// Takes in a message that was stored elsewhere: moved here by a source queue's redrive
+    /// (with that queue's ARN), or handed back after a failed move. It is receivable at once
+    /// and keeps its original enqueue time, so retention counts from the first send.
     pub fn accept_dead_letter(
         &mut self,
         now: Timestamp,
         content: Arc<MessageContent>,
-        source_arn: Arc<str>,
+        source_arn: Option<Arc<str>>,
     ) {
         self.advance(now);
         let seq = self.next_seq;
@@ -247,9 +248,35 @@ impl Queue {
                 epoch: 0,
                 receive_count: 0,
                 first_received_at: None,
-                dead_letter_source_arn: Some(source_arn),
+                dead_letter_source_arn: source_arn,
             },
         );
+    }
+
+    /// Removes up to `max` receivable messages, oldest first, for a message move task.
+    /// Returns each with the ARN of the queue it was dead-lettered from, if any.
+    pub fn take_for_move(
+        &mut self,
+        now: Timestamp,
+        max: usize,
+    ) -> Vec<(Arc<MessageContent>, Option<Arc<str>>)> {
+        self.advance(now);
+        let mut out = Vec::new();
+        while out.len() < max {
+            let Some((seq, epoch)) = self.ready.pop_front() else {
+                break;
+            };
+            let live = self
+                .messages
+                .get(&seq)
+                .is_some_and(|m| m.epoch == epoch && m.state == State::Visible);
+            if let Some(msg) = live.then(|| self.messages.remove(&seq)).flatten() {
+                self.counts.visible -= 1;
+                out.push((msg.content, msg.dead_letter_source_arn));
+            }
+        }
+        self.compact();
+        out
     }
 
     /// Takes up to `max` visible messages and hides them for `visibility_timeout` seconds

@@ -4,6 +4,7 @@
 
 mod batch;
 mod handles;
+mod move_tasks;
 mod permissions;
 mod queues;
 mod receive;
@@ -12,9 +13,10 @@ mod send;
 
 use std::sync::Arc;
 
-use sluice_core::{AccountId, Clock, IdSource, Region};
+use sluice_core::{AccountId, Clock, IdSource, Region, Scheduler};
 use sluice_wire::queue_path;
-use tokio_util::sync::CancellationToken;
+
+use move_tasks::MoveTasks;
 
 use crate::engine::{QueueCell, QueueKey, Registry};
 use crate::SqsError;
@@ -40,22 +42,20 @@ pub struct SqsService {
     registry: Arc<Registry>,
     clock: Arc<dyn Clock>,
     ids: Arc<IdSource>,
-    /// Ends long polls (with an empty answer) when the server shuts down.
-    shutdown: CancellationToken,
+    /// Runs message move tasks; its shutdown token ends long polls (with an empty answer).
+    scheduler: Scheduler,
+    move_tasks: Arc<MoveTasks>,
 }
 
 impl SqsService {
-    pub fn new(
-        registry: Arc<Registry>,
-        clock: Arc<dyn Clock>,
-        ids: Arc<IdSource>,
-        shutdown: CancellationToken,
-    ) -> SqsService {
+    /// The service on `scheduler`'s clock.
+    pub fn new(registry: Arc<Registry>, ids: Arc<IdSource>, scheduler: Scheduler) -> SqsService {
         SqsService {
             registry,
-            clock,
+            clock: scheduler.clock().clone(),
             ids,
-            shutdown,
+            scheduler,
+            move_tasks: Arc::default(),
         }
     }
 

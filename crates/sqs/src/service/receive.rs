@@ -105,6 +105,7 @@ impl SqsService {
         wait_seconds: u32,
     ) -> Result<Vec<Delivery>, SqsError> {
         let deadline = self.clock.now().plus_secs(u64::from(wait_seconds));
+        let shutdown = self.scheduler.shutdown_token();
         loop {
             let notified = cell.changed.notified();
             tokio::pin!(notified);
@@ -131,7 +132,7 @@ impl SqsService {
             tokio::select! {
                 _ = &mut notified => {}
                 _ = self.clock.sleep_until(wake_at) => {}
-                _ = self.shutdown.cancelled() => return Ok(Vec::new()),
+                _ = shutdown.cancelled() => return Ok(Vec::new()),
             }
         }
     }

@@ -179,7 +179,7 @@ impl SqsService {
         let moved = target.as_ref().and_then(|cell| {
             let mut dlq = cell.lock_live().ok()?;
             for content in &dead_letters {
-                dlq.accept_dead_letter(now, content.clone(), source_arn.clone());
+                dlq.accept_dead_letter(now, content.clone(), Some(source_arn.clone()));
             }
             Some(cell)
         });
@@ -192,7 +192,7 @@ impl SqsService {
             None => {
                 if let Ok(mut queue) = source.lock_live() {
                     for content in dead_letters {
-                        queue.accept_dead_letter(now, content, source_arn.clone());
+                        queue.accept_dead_letter(now, content, Some(source_arn.clone()));
                     }
                 }
             }
