@@ -10,7 +10,7 @@ use crate::code;
 /// (source url, dlq url, dlq arn).
 async fn dead_lettered(t: &TestServer, count: usize) -> (String, String, String) {
     let dlq = t.queue("move-dlq").await;
-    let dlq_arn = format!("arn:aws:sqs:us-east-1:000000000000:move-dlq");
+    let dlq_arn = "arn:aws:sqs:us-east-1:000000000000:move-dlq".to_owned();
     let source = t
         .sqs
         .create_queue()
