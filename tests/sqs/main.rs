@@ -4,6 +4,7 @@
 mod batches;
 mod dead_letters;
 mod errors;
+mod fifo;
 mod long_poll;
 mod messages;
 mod move_tasks;

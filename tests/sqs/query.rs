@@ -217,17 +217,4 @@ async fn query_errors_are_error_response_xml() {
         .await;
     assert_eq!(r.status, 404);
     assert!(r.body.contains("<Code>InvalidAddress</Code>"), "{}", r.body);
-
-    let r = t
-        .query(
-            "/",
-            "Action=CreateQueue&QueueName=f.fifo&Attribute.1.Name=FifoQueue&Attribute.1.Value=true",
-        )
-        .await;
-    assert!(
-        r.body
-            .contains("<Code>AWS.SimpleQueueService.UnsupportedOperation</Code>"),
-        "{}",
-        r.body
-    );
 }

@@ -218,6 +218,8 @@ pub struct SendMessageOutput {
     pub md5_of_message_system_attributes: Option<String>,
     #[serde(rename = "MessageId")]
     pub message_id: String,
+    #[serde(rename = "SequenceNumber", skip_serializing_if = "Option::is_none")]
+    pub sequence_number: Option<String>,
 }
 
 impl SendMessageOutput {
@@ -231,7 +233,8 @@ impl SendMessageOutput {
             .opt_elem(
                 "MD5OfMessageSystemAttributes",
                 self.md5_of_message_system_attributes.as_deref(),
-            );
+            )
+            .opt_elem("SequenceNumber", self.sequence_number.as_deref());
     }
 }
 

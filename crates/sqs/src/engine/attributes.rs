@@ -42,6 +42,11 @@ pub struct QueueAttributes {
     pub kms_data_key_reuse_period_seconds: u32,
     pub sqs_managed_sse_enabled: bool,
     pub fifo_queue: bool,
+    pub content_based_deduplication: bool,
+    /// `DeduplicationScope=messageGroup`: deduplication ids are per group.
+    pub dedup_per_group: bool,
+    /// `FifoThroughputLimit=perMessageGroupId` (stored and reported; Sluice has no quotas).
+    pub throughput_per_group: bool,
 }
 
 impl Default for QueueAttributes {
@@ -59,6 +64,9 @@ impl Default for QueueAttributes {
             kms_data_key_reuse_period_seconds: 300,
             sqs_managed_sse_enabled: true,
             fifo_queue: false,
+            content_based_deduplication: false,
+            dedup_per_group: false,
+            throughput_per_group: false,
         }
     }
 }
@@ -121,11 +129,29 @@ impl QueueAttributes {
                     self.kms_master_key_id = None;
                 }
             }
-            "FifoQueue" if fifo => self.fifo_queue = boolean(name, value)?,
-            n if FIFO_ONLY.contains(&n) && fifo => {
-                return Err(SqsError::UnsupportedOperation(
-                    "FIFO queues are not supported by this version of Sluice yet.".into(),
-                ))
+            // Only CreateQueue names it on a FIFO queue, as "true"; SetQueueAttributes refuses
+            // it before it gets here.
+            "FifoQueue" if fifo => {
+                if !boolean(name, value)? {
+                    return Err(SqsError::invalid_attribute(name));
+                }
+            }
+            "ContentBasedDeduplication" if fifo => {
+                self.content_based_deduplication = boolean(name, value)?
+            }
+            "DeduplicationScope" if fifo => {
+                self.dedup_per_group = match value {
+                    "messageGroup" => true,
+                    "queue" => false,
+                    _ => return Err(SqsError::invalid_attribute(name)),
+                }
+            }
+            "FifoThroughputLimit" if fifo => {
+                self.throughput_per_group = match value {
+                    "perMessageGroupId" => true,
+                    "perQueue" => false,
+                    _ => return Err(SqsError::invalid_attribute(name)),
+                }
             }
             _ => return Err(SqsError::InvalidAttributeName(name.to_owned())),
         }
@@ -137,7 +163,10 @@ impl QueueAttributes {
     pub fn get(&self, name: &str) -> Option<String> {
         let reported = match name {
             "KmsDataKeyReusePeriodSeconds" => self.kms_master_key_id.is_some(),
-            "FifoQueue" => self.fifo_queue,
+            "FifoQueue"
+            | "ContentBasedDeduplication"
+            | "DeduplicationScope"
+            | "FifoThroughputLimit" => self.fifo_queue,
             _ => true,
         };
         self.setting(name).filter(|_| reported)
@@ -159,6 +188,19 @@ impl QueueAttributes {
             "KmsDataKeyReusePeriodSeconds" => self.kms_data_key_reuse_period_seconds.to_string(),
             "SqsManagedSseEnabled" => self.sqs_managed_sse_enabled.to_string(),
             "FifoQueue" => self.fifo_queue.to_string(),
+            "ContentBasedDeduplication" => self.content_based_deduplication.to_string(),
+            "DeduplicationScope" => if self.dedup_per_group {
+                "messageGroup"
+            } else {
+                "queue"
+            }
+            .to_owned(),
+            "FifoThroughputLimit" => if self.throughput_per_group {
+                "perMessageGroupId"
+            } else {
+                "perQueue"
+            }
+            .to_owned(),
             _ => return None,
         })
     }
@@ -177,6 +219,9 @@ impl QueueAttributes {
         "KmsDataKeyReusePeriodSeconds",
         "SqsManagedSseEnabled",
         "FifoQueue",
+        "ContentBasedDeduplication",
+        "DeduplicationScope",
+        "FifoThroughputLimit",
     ];
 
     /// Whether `name` is an attribute a queue can be asked for (settable or read-only).

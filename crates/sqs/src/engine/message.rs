@@ -70,7 +70,10 @@ pub struct MessageContent {
     pub attributes: MessageAttributes,
     pub md5_of_body: [u8; 16],
     pub aws_trace_header: Option<Box<str>>,
-    pub message_group_id: Option<Box<str>>,
+    pub message_group_id: Option<Arc<str>>,
+    /// FIFO queues: the 20-digit sequence number and the deduplication id used.
+    pub sequence_number: Option<u128>,
+    pub deduplication_id: Option<Box<str>>,
     pub sender_id: Arc<str>,
     pub sent_at: Timestamp,
 }

@@ -18,6 +18,12 @@ use std::sync::Arc;
 
 use sluice_core::Timestamp;
 
+#[path = "fifo.rs"]
+mod fifo;
+
+use fifo::FifoState;
+pub use fifo::{FifoSent, DEDUP_WINDOW_MS};
+
 use super::attributes::{QueueAttributes, MAX_VISIBILITY_TIMEOUT};
 use super::message::MessageContent;
 use super::receipt::Receipt;
@@ -110,6 +116,8 @@ pub struct Queue {
     next_seq: u64,
     counts: Counts,
     last_purge: Option<Timestamp>,
+    /// Group order, locks and deduplication, for FIFO queues only.
+    fifo: Option<FifoState>,
 }
 
 impl Queue {
@@ -124,7 +132,6 @@ impl Queue {
             name,
             arn,
             uid,
-            attributes,
             tags: BTreeMap::new(),
             created_at: now,
             last_modified_at: now,
@@ -135,6 +142,8 @@ impl Queue {
             next_seq: 0,
             counts: Counts::default(),
             last_purge: None,
+            fifo: attributes.fifo_queue.then(FifoState::new),
+            attributes,
         }
     }
 
@@ -151,15 +160,25 @@ impl Queue {
             if msg.epoch != epoch {
                 continue;
             }
-            match msg.state {
-                State::Delayed => self.counts.delayed -= 1,
-                State::InFlight { .. } => self.counts.in_flight -= 1,
+            let was_in_flight = match msg.state {
+                State::Delayed => {
+                    self.counts.delayed -= 1;
+                    false
+                }
+                State::InFlight { .. } => {
+                    self.counts.in_flight -= 1;
+                    true
+                }
                 State::Visible => continue,
-            }
+            };
             msg.state = State::Visible;
             msg.epoch = msg.epoch.wrapping_add(1);
             self.counts.visible += 1;
-            self.ready.push_back((seq, msg.epoch));
+            let epoch = msg.epoch;
+            self.became_visible(seq, epoch, was_in_flight);
+        }
+        if let Some(fifo) = self.fifo.as_mut() {
+            fifo.forget_expired_dedup_ids(now);
         }
         let retention = u64::from(self.attributes.message_retention_period) * 1000;
         while let Some(&(sent_at, seq)) = self.by_age.front() {
@@ -170,6 +189,18 @@ impl Queue {
             self.remove(seq);
         }
         self.compact();
+    }
+
+    /// Makes a message that just became visible receivable.
+    fn became_visible(&mut self, seq: u64, epoch: u32, was_in_flight: bool) {
+        match self.group_of_seq(seq).filter(|_| self.fifo.is_some()) {
+            Some(group) => self.fifo_released(&group, was_in_flight),
+            None => self.ready.push_back((seq, epoch)),
+        }
+    }
+
+    pub fn is_fifo(&self) -> bool {
+        self.fifo.is_some()
     }
 
     /// The next time something may become visible or expire, for long-pollers to wake at.
@@ -204,7 +235,9 @@ impl Queue {
             self.counts.delayed += 1;
             State::Delayed
         } else {
-            self.ready.push_back((seq, 0));
+            if self.fifo.is_none() {
+                self.ready.push_back((seq, 0));
+            }
             self.counts.visible += 1;
             State::Visible
         };
@@ -220,6 +253,9 @@ impl Queue {
                 dead_letter_source_arn: None,
             },
         );
+        if self.fifo.is_some() {
+            self.fifo_stored(seq);
+        }
     }
 
     /// Takes in a message that was stored elsewhere: moved here by a source queue's redrive
@@ -238,7 +274,9 @@ impl Queue {
         // `by_age` stays sorted by enqueue time: moved messages are older than most.
         let at = self.by_age.partition_point(|(t, _)| *t <= sent_at);
         self.by_age.insert(at, (sent_at, seq));
-        self.ready.push_back((seq, 0));
+        if self.fifo.is_none() {
+            self.ready.push_back((seq, 0));
+        }
         self.counts.visible += 1;
         self.messages.insert(
             seq,
@@ -251,6 +289,9 @@ impl Queue {
                 dead_letter_source_arn: source_arn,
             },
         );
+        if self.fifo.is_some() {
+            self.fifo_stored(seq);
+        }
     }
 
     /// Removes up to `max` receivable messages, oldest first, for a message move task.
@@ -261,6 +302,9 @@ impl Queue {
         max: usize,
     ) -> Vec<(Arc<MessageContent>, Option<Arc<str>>)> {
         self.advance(now);
+        if self.fifo.is_some() {
+            return self.take_for_move_fifo(max);
+        }
         let mut out = Vec::new();
         while out.len() < max {
             let Some((seq, epoch)) = self.ready.pop_front() else {
@@ -298,6 +342,9 @@ impl Queue {
             .redrive_policy
             .as_ref()
             .map(|p| p.max_receive_count);
+        if self.fifo.is_some() {
+            return Ok(self.receive_fifo(now, max, timeout, max_receives));
+        }
         let mut out = Vec::with_capacity(max.min(self.counts.visible));
         let mut dead_letters = Vec::new();
         while out.len() < max {
@@ -317,26 +364,15 @@ impl Queue {
                 }
                 continue;
             }
-            msg.state = State::InFlight { received_at: now };
-            msg.epoch = msg.epoch.wrapping_add(1);
-            msg.receive_count += 1;
-            let first = *msg.first_received_at.get_or_insert(now);
-            self.timers
-                .push(Reverse((now.plus_secs(u64::from(timeout)), seq, msg.epoch)));
-            self.counts.visible -= 1;
-            self.counts.in_flight += 1;
-            out.push(Delivery {
-                content: msg.content.clone(),
-                receipt_handle: Receipt {
-                    queue_uid: self.uid,
-                    seq,
-                    receive_count: msg.receive_count,
-                }
-                .encode(),
-                receive_count: msg.receive_count,
-                first_received_at: first,
-                dead_letter_source_arn: msg.dead_letter_source_arn.clone(),
-            });
+            out.push(deliver(
+                msg,
+                seq,
+                now,
+                timeout,
+                self.uid,
+                &mut self.timers,
+                &mut self.counts,
+            ));
         }
         self.compact();
         Ok(Received {
@@ -352,10 +388,25 @@ impl Queue {
     }
 
     /// Deletes the message a receipt handle names. Deleting a message that is already gone
-    /// succeeds, as in AWS.
+    /// succeeds, as in AWS. A FIFO queue refuses a handle whose receive is over (visibility
+    /// expired, or received again since), as AWS does, so a slow consumer cannot delete a
+    /// message another consumer now owns.
     pub fn delete(&mut self, now: Timestamp, handle: &str) -> Result<(), SqsError> {
         let receipt = self.receipt(handle)?;
         self.advance(now);
+        if self.fifo.is_some() {
+            if let Some(msg) = self.messages.get(&receipt.seq) {
+                let current = matches!(msg.state, State::InFlight { .. })
+                    && msg.receive_count == receipt.receive_count;
+                if !current {
+                    return Err(SqsError::invalid_param(
+                        "ReceiptHandle",
+                        handle,
+                        "The receipt handle has expired.",
+                    ));
+                }
+            }
+        }
         self.remove(receipt.seq);
         self.compact();
         Ok(())
@@ -406,7 +457,8 @@ impl Queue {
             msg.state = State::Visible;
             self.counts.in_flight -= 1;
             self.counts.visible += 1;
-            self.ready.push_back((receipt.seq, msg.epoch));
+            let epoch = msg.epoch;
+            self.became_visible(receipt.seq, epoch, true);
             Ok(true)
         } else {
             self.timers.push(Reverse((
@@ -432,15 +484,23 @@ impl Queue {
         self.timers.clear();
         self.by_age.clear();
         self.counts = Counts::default();
+        if let Some(fifo) = self.fifo.as_mut() {
+            fifo.clear_messages();
+        }
         Ok(())
     }
 
     fn remove(&mut self, seq: u64) {
+        let group = self.fifo.as_ref().and(self.group_of_seq(seq));
         if let Some(msg) = self.messages.remove(&seq) {
             match msg.state {
                 State::Delayed => self.counts.delayed -= 1,
                 State::Visible => self.counts.visible -= 1,
                 State::InFlight { .. } => self.counts.in_flight -= 1,
+            }
+            if let Some(group) = group {
+                let was_in_flight = matches!(msg.state, State::InFlight { .. });
+                self.fifo_released(&group, was_in_flight);
             }
         }
     }
@@ -469,6 +529,41 @@ impl Queue {
     }
 }
 
+/// Hands a visible message to a receiver: in flight until `now + timeout`, one more receive.
+fn deliver(
+    msg: &mut Stored,
+    seq: u64,
+    now: Timestamp,
+    timeout: u32,
+    queue_uid: u64,
+    timers: &mut BinaryHeap<Reverse<(Timestamp, u64, u32)>>,
+    counts: &mut Counts,
+) -> Delivery {
+    msg.state = State::InFlight { received_at: now };
+    msg.epoch = msg.epoch.wrapping_add(1);
+    msg.receive_count += 1;
+    let first = *msg.first_received_at.get_or_insert(now);
+    timers.push(Reverse((now.plus_secs(u64::from(timeout)), seq, msg.epoch)));
+    counts.visible -= 1;
+    counts.in_flight += 1;
+    Delivery {
+        content: msg.content.clone(),
+        receipt_handle: Receipt {
+            queue_uid,
+            seq,
+            receive_count: msg.receive_count,
+        }
+        .encode(),
+        receive_count: msg.receive_count,
+        first_received_at: first,
+        dead_letter_source_arn: msg.dead_letter_source_arn.clone(),
+    }
+}
+
 #[cfg(test)]
 #[path = "queue_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "fifo_tests.rs"]
+mod fifo_tests;

@@ -23,6 +23,8 @@ fn content(id: u128, body: &str, at: Timestamp) -> MessageContent {
         md5_of_body: md5_of_body(body),
         aws_trace_header: None,
         message_group_id: None,
+        sequence_number: None,
+        deduplication_id: None,
         sender_id: "AKID".into(),
         sent_at: at,
     }

@@ -86,6 +86,8 @@ fn resend(content: &MessageContent, now: Timestamp) -> MessageContent {
         md5_of_body: content.md5_of_body,
         aws_trace_header: content.aws_trace_header.clone(),
         message_group_id: content.message_group_id.clone(),
+        sequence_number: None,
+        deduplication_id: None,
         sender_id: content.sender_id.clone(),
         sent_at: now,
     }

@@ -67,7 +67,10 @@ fn apply_local_attributes<'a>(
                     Some(parse_redrive_allow_policy(value)?)
                 }
             }
-            _ => attributes.set(name, value, false)?,
+            _ => {
+                let fifo = attributes.fifo_queue;
+                attributes.set(name, value, fifo)?
+            }
         }
     }
     let named = |n: &str| pairs.iter().find(|(k, _)| k == n).map(|(_, v)| v.as_str());
@@ -130,6 +133,9 @@ const ALL_ATTRIBUTES: &[&str] = &[
     "KmsDataKeyReusePeriodSeconds",
     "SqsManagedSseEnabled",
     "FifoQueue",
+    "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "FifoThroughputLimit",
 ];
 
 fn attribute_value(queue: &mut Queue, name: &str, now: sluice_core::Timestamp) -> Option<String> {
@@ -171,17 +177,15 @@ impl SqsService {
             .iter()
             .any(|(k, v)| k == "FifoQueue" && v.eq_ignore_ascii_case("true"));
         check_queue_name(&name, fifo)?;
-        if fifo {
-            return Err(SqsError::UnsupportedOperation(
-                "FIFO queues are not supported by this version of Sluice yet.".into(),
-            ));
-        }
         let key = QueueKey {
             account: ctx.account.clone(),
             region: ctx.region.clone(),
             name,
         };
-        let mut attributes = QueueAttributes::default();
+        let mut attributes = QueueAttributes {
+            fifo_queue: fifo,
+            ..QueueAttributes::default()
+        };
         self.apply_attributes(&mut attributes, &input.attributes, &key.arn())?;
         if input.tags.len() > MAX_TAGS {
             return Err(too_many_tags(&key.name));
@@ -298,6 +302,15 @@ impl SqsService {
             .find(|(n, _)| READ_ONLY.contains(&n.as_str()))
         {
             return Err(SqsError::InvalidAttributeName(name.clone()));
+        }
+        // On a standard queue FifoQueue is an unknown attribute (below); on a FIFO queue it
+        // cannot change.
+        let is_fifo = cell.lock_live()?.is_fifo();
+        if is_fifo && input.attributes.iter().any(|(n, _)| n == "FifoQueue") {
+            return Err(SqsError::InvalidAttributeValue {
+                name: "FifoQueue".into(),
+                reason: Some("Modifying queue type is not supported.".into()),
+            });
         }
         // Checked without holding this queue's lock: a redrive check locks the target, which
         // may be this very queue (or one whose own check is waiting on this one).

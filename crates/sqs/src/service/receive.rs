@@ -163,6 +163,12 @@ fn message_output(
     if let Some(trace) = &content.aws_trace_header {
         add("AWSTraceHeader", trace.to_string());
     }
+    if let Some(sequence) = content.sequence_number {
+        add("SequenceNumber", sequence.to_string());
+    }
+    if let Some(dedup) = &content.deduplication_id {
+        add("MessageDeduplicationId", dedup.to_string());
+    }
     if let Some(group) = &content.message_group_id {
         add("MessageGroupId", group.to_string());
     }

@@ -2,8 +2,10 @@
 //! the queue lock, then one short locked section per request.
 
 use base64::engine::general_purpose::STANDARD;
+use std::sync::Arc;
+
 use base64::Engine;
-use sluice_core::Timestamp;
+use sluice_core::{sha256_hex, Timestamp};
 
 use super::batch::{check_batch, failed_entry};
 use super::{in_range, required, RequestContext, SqsService, Wakeups};
@@ -18,6 +20,8 @@ use crate::SqsError;
 
 /// A validated message, ready for a queue.
 struct Prepared {
+    /// FIFO queues: the deduplication id, given or derived from the body.
+    dedup_id: Option<String>,
     message: NewMessage,
     attributes_size: usize,
     md5_of_attributes: Option<String>,
@@ -52,7 +56,7 @@ fn convert_attributes(inputs: AttributeInputs) -> Result<MessageAttributes, SqsE
 
 /// Validates one message in AWS's order: body, delay, parameters foreign to standard queues,
 /// characters, user attributes, system attributes.
-fn prepare(input: SendMessageInput) -> Result<Prepared, SqsError> {
+fn prepare(input: SendMessageInput, kind: QueueKind) -> Result<Prepared, SqsError> {
     let body = required(input.message_body, "MessageBody")?;
     if body.is_empty() {
         return Err(SqsError::MissingParameter("MessageBody"));
@@ -63,12 +67,43 @@ fn prepare(input: SendMessageInput) -> Result<Prepared, SqsError> {
         MAX_DELAY_SECONDS,
         "DelaySeconds must be >= 0 and <= 900.",
     )?;
-    if let Some(id) = input.message_deduplication_id {
-        return Err(SqsError::invalid_param(
-            "MessageDeduplicationId",
-            id,
+    let not_for_this_type = |name: &str, value: &dyn std::fmt::Display| {
+        SqsError::invalid_param(
+            name,
+            value,
             "The request include parameter that is not valid for this queue type.",
-        ));
+        )
+    };
+    let dedup_id = match (kind, input.message_deduplication_id) {
+        (QueueKind::Standard, Some(id)) => {
+            return Err(not_for_this_type("MessageDeduplicationId", &id))
+        }
+        (QueueKind::Standard, None) => None,
+        (QueueKind::Fifo { .. }, Some(id)) => {
+            if !valid_group_or_dedup_id(&id) {
+                return Err(SqsError::invalid_param(
+                    "MessageDeduplicationId",
+                    &id,
+                    "MessageDeduplicationId can only include alphanumeric and punctuation characters. 1 to 128 in length.",
+                ));
+            }
+            Some(id)
+        }
+        (QueueKind::Fifo { content_based: true }, None) => Some(sha256_hex(body.as_bytes())),
+        (QueueKind::Fifo { content_based: false }, None) => {
+            return Err(SqsError::InvalidParameterValueMessage(
+                "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+                    .into(),
+            ))
+        }
+    };
+    if let QueueKind::Fifo { .. } = kind {
+        if input.message_group_id.is_none() {
+            return Err(SqsError::MissingParameter("MessageGroupId"));
+        }
+        if let Some(delay) = delay_seconds {
+            return Err(not_for_this_type("DelaySeconds", &delay));
+        }
     }
     if let Some(group) = &input.message_group_id {
         if !valid_group_or_dedup_id(group) {
@@ -102,6 +137,7 @@ fn prepare(input: SendMessageInput) -> Result<Prepared, SqsError> {
         }
     }
     Ok(Prepared {
+        dedup_id,
         md5_of_attributes: md5_of_attributes(&attributes),
         md5_of_system_attributes: md5_of_system_attributes(aws_trace_header.as_deref()),
         message: NewMessage {
@@ -115,11 +151,31 @@ fn prepare(input: SendMessageInput) -> Result<Prepared, SqsError> {
     })
 }
 
+/// What kind of queue a message is for, which decides the send rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum QueueKind {
+    Standard,
+    Fifo { content_based: bool },
+}
+
+impl QueueKind {
+    fn of(queue: &Queue) -> QueueKind {
+        if queue.is_fifo() {
+            QueueKind::Fifo {
+                content_based: queue.attributes.content_based_deduplication,
+            }
+        } else {
+            QueueKind::Standard
+        }
+    }
+}
+
 /// A message ready to enqueue.
 struct Built {
     content: MessageContent,
     size: usize,
     requested_delay: Option<u32>,
+    dedup_id: Option<String>,
     out: SendMessageOutput,
 }
 
@@ -132,8 +188,16 @@ impl Built {
         now: Timestamp,
     ) -> Result<(SendMessageOutput, bool), SqsError> {
         let delay = queue.check_send(self.size, self.requested_delay)?;
-        queue.send(now, self.content, delay);
-        Ok((self.out, delay == 0))
+        let Some(dedup_id) = self.dedup_id else {
+            queue.send(now, self.content, delay);
+            return Ok((self.out, delay == 0));
+        };
+        let scope_to_group = queue.attributes.dedup_per_group;
+        let sent = queue.send_fifo(now, self.content, &dedup_id, scope_to_group);
+        let mut out = self.out;
+        out.message_id = sluice_core::format_uuid(sent.message_id);
+        out.sequence_number = Some(sent.sequence_number.to_string());
+        Ok((out, !sent.duplicate && delay == 0))
     }
 }
 
@@ -164,7 +228,9 @@ impl SqsService {
             body: message.body.into_boxed_str(),
             attributes: message.attributes,
             aws_trace_header: message.aws_trace_header.map(String::into_boxed_str),
-            message_group_id: message.message_group_id.map(String::into_boxed_str),
+            message_group_id: message.message_group_id.map(Arc::from),
+            sequence_number: None,
+            deduplication_id: None,
             sender_id: ctx.sender_id.clone(),
             sent_at: self.clock.now(),
         }
@@ -174,17 +240,20 @@ impl SqsService {
     fn build(&self, ctx: &RequestContext, prepared: Prepared) -> Built {
         let size = prepared.message.body.len() + prepared.attributes_size;
         let requested_delay = prepared.message.delay_seconds;
+        let dedup_id = prepared.dedup_id;
         let content = self.content(ctx, prepared.message);
         let out = SendMessageOutput {
             md5_of_message_body: hex::encode(content.md5_of_body),
             md5_of_message_attributes: prepared.md5_of_attributes,
             md5_of_message_system_attributes: prepared.md5_of_system_attributes,
             message_id: content.message_id(),
+            sequence_number: None,
         };
         Built {
             content,
             size,
             requested_delay,
+            dedup_id,
             out,
         }
     }
@@ -195,7 +264,8 @@ impl SqsService {
         mut input: SendMessageInput,
     ) -> Result<SendMessageOutput, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.take().as_deref())?;
-        let built = self.build(ctx, prepare(input)?);
+        let kind = QueueKind::of(&*cell.lock_live()?);
+        let built = self.build(ctx, prepare(input, kind)?);
         let mut wakeups = Wakeups::default();
         let out = {
             let mut queue = cell.lock_live()?;
@@ -218,6 +288,7 @@ impl SqsService {
             input.entries.iter().map(|e| e.id.as_deref()),
             "SendMessageBatchRequestEntry",
         )?;
+        let kind = QueueKind::of(&*cell.lock_live()?);
         let sent = batch_size(&input.entries);
         if sent > MAX_MESSAGE_SIZE as usize {
             return Err(SqsError::BatchRequestTooLong {
@@ -230,7 +301,7 @@ impl SqsService {
             .into_iter()
             .map(|mut entry| {
                 let id = entry.id.take().unwrap_or_default();
-                (id, prepare(entry).map(|p| self.build(ctx, p)))
+                (id, prepare(entry, kind).map(|p| self.build(ctx, p)))
             })
             .collect();
         let mut out = SendMessageBatchOutput::default();

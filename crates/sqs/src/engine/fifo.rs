@@ -1,0 +1,276 @@
+//! FIFO queues: strict order within a message group, a group locked while any of its
+//! messages is in flight, five-minute deduplication and sequence numbers.
+//! See <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues.html>.
+//!
+//! Invariants (on top of the queue's): every stored message of a FIFO queue is in its
+//! group's `seqs`, in send order; a group is listed in `available` exactly when it has no
+//! message in flight and its oldest message is visible, keyed by that message's seq, so the
+//! next receive serves the group with the oldest waiting message.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::Arc;
+
+use sluice_core::Timestamp;
+
+use super::{deliver, Delivery, MessageContent, Queue, Received, State};
+
+/// How long a deduplication id is remembered.
+pub const DEDUP_WINDOW_MS: u64 = 5 * 60 * 1000;
+/// Sequence numbers are AWS's 20-digit decimals.
+const FIRST_SEQUENCE: u128 = 18_000_000_000_000_000_000;
+
+/// A deduplication id, scoped to its group when `DeduplicationScope` is `messageGroup`.
+type DedupKey = (Option<Arc<str>>, Box<str>);
+
+#[derive(Debug, Default)]
+struct Group {
+    seqs: VecDeque<u64>,
+    in_flight: usize,
+    /// The head seq under which the group is in `available`, if it is.
+    listed: Option<u64>,
+}
+
+/// What a deduplicated send answers with: the original message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FifoSent {
+    pub message_id: u128,
+    pub sequence_number: u128,
+    pub duplicate: bool,
+}
+
+/// The FIFO part of a queue's state.
+#[derive(Debug)]
+pub(super) struct FifoState {
+    groups: HashMap<Arc<str>, Group>,
+    available: BTreeSet<(u64, Arc<str>)>,
+    dedup: HashMap<DedupKey, (FifoSent, Timestamp)>,
+    dedup_expiry: VecDeque<(Timestamp, DedupKey)>,
+    next_sequence: u128,
+}
+
+impl FifoState {
+    pub(super) fn new() -> FifoState {
+        FifoState {
+            groups: HashMap::new(),
+            available: BTreeSet::new(),
+            dedup: HashMap::new(),
+            dedup_expiry: VecDeque::new(),
+            next_sequence: FIRST_SEQUENCE,
+        }
+    }
+
+    pub(super) fn clear_messages(&mut self) {
+        self.groups.clear();
+        self.available.clear();
+    }
+
+    pub(super) fn forget_expired_dedup_ids(&mut self, now: Timestamp) {
+        while let Some((expires, _)) = self.dedup_expiry.front() {
+            if *expires > now {
+                break;
+            }
+            if let Some((_, key)) = self.dedup_expiry.pop_front() {
+                if self.dedup.get(&key).is_some_and(|(_, e)| *e <= now) {
+                    self.dedup.remove(&key);
+                }
+            }
+        }
+    }
+}
+
+fn group_of(content: &MessageContent) -> Arc<str> {
+    content
+        .message_group_id
+        .clone()
+        .unwrap_or_else(|| Arc::from(""))
+}
+
+impl Queue {
+    /// Sends a message to a FIFO queue, unless a message with the same deduplication id was
+    /// sent in the last five minutes: then nothing is stored and the original is answered.
+    pub fn send_fifo(
+        &mut self,
+        now: Timestamp,
+        mut content: MessageContent,
+        dedup_id: &str,
+        scope_to_group: bool,
+    ) -> FifoSent {
+        self.advance(now);
+        let delay = self.attributes.delay_seconds;
+        let Some(fifo) = self.fifo.as_mut() else {
+            let sent = FifoSent {
+                message_id: content.id,
+                sequence_number: 0,
+                duplicate: false,
+            };
+            self.send(now, content, delay);
+            return sent;
+        };
+        let key: DedupKey = (scope_to_group.then(|| group_of(&content)), dedup_id.into());
+        if let Some((original, _)) = fifo.dedup.get(&key) {
+            return FifoSent {
+                duplicate: true,
+                ..*original
+            };
+        }
+        let sent = FifoSent {
+            message_id: content.id,
+            sequence_number: fifo.next_sequence,
+            duplicate: false,
+        };
+        fifo.next_sequence += 1;
+        let expires = now.plus_millis(DEDUP_WINDOW_MS);
+        fifo.dedup.insert(key.clone(), (sent, expires));
+        fifo.dedup_expiry.push_back((expires, key));
+        content.sequence_number = Some(sent.sequence_number);
+        content.deduplication_id = Some(dedup_id.into());
+        self.send(now, content, delay);
+        sent
+    }
+
+    /// Records a newly stored FIFO message in its group.
+    pub(super) fn fifo_stored(&mut self, seq: u64) {
+        let Some(group) = self.messages.get(&seq).map(|m| group_of(&m.content)) else {
+            return;
+        };
+        if let Some(fifo) = self.fifo.as_mut() {
+            fifo.groups
+                .entry(group.clone())
+                .or_default()
+                .seqs
+                .push_back(seq);
+            self.refresh_group(&group);
+        }
+    }
+
+    /// A FIFO message left its group's in-flight set (visible again or removed).
+    pub(super) fn fifo_released(&mut self, group: &Arc<str>, was_in_flight: bool) {
+        if let Some(g) = self.fifo.as_mut().and_then(|f| f.groups.get_mut(group)) {
+            if was_in_flight {
+                g.in_flight = g.in_flight.saturating_sub(1);
+            }
+        }
+        self.refresh_group(group);
+    }
+
+    pub(super) fn group_of_seq(&self, seq: u64) -> Option<Arc<str>> {
+        self.messages.get(&seq).map(|m| group_of(&m.content))
+    }
+
+    /// Lists or unlists a group in `available` after any change to it.
+    fn refresh_group(&mut self, group: &Arc<str>) {
+        let Queue { fifo, messages, .. } = self;
+        let Some(fifo) = fifo.as_mut() else {
+            return;
+        };
+        let Some(g) = fifo.groups.get_mut(group) else {
+            return;
+        };
+        while g.seqs.front().is_some_and(|s| !messages.contains_key(s)) {
+            g.seqs.pop_front();
+        }
+        let wanted = g.seqs.front().copied().filter(|head| {
+            g.in_flight == 0
+                && messages
+                    .get(head)
+                    .is_some_and(|m| m.state == State::Visible)
+        });
+        if g.listed != wanted {
+            if let Some(old) = g.listed {
+                fifo.available.remove(&(old, group.clone()));
+            }
+            if let Some(new) = wanted {
+                fifo.available.insert((new, group.clone()));
+            }
+            g.listed = wanted;
+        }
+        if g.seqs.is_empty() && g.in_flight == 0 {
+            fifo.groups.remove(group);
+        }
+    }
+
+    /// Receives from the groups with the oldest waiting messages, as many consecutive
+    /// messages of one group as `max` allows before the next group; each group served is
+    /// locked until none of its messages is in flight.
+    pub(super) fn receive_fifo(
+        &mut self,
+        now: Timestamp,
+        max: usize,
+        timeout: u32,
+        max_receives: Option<u32>,
+    ) -> Received {
+        let mut received = Received::default();
+        while received.deliveries.len() < max {
+            let Some((_, group)) = self.fifo.as_mut().and_then(|f| f.available.pop_first()) else {
+                break;
+            };
+            let Queue {
+                fifo,
+                messages,
+                timers,
+                counts,
+                uid,
+                ..
+            } = self;
+            let Some(g) = fifo.as_mut().and_then(|f| f.groups.get_mut(&group)) else {
+                continue;
+            };
+            g.listed = None;
+            let mut i = 0;
+            while received.deliveries.len() < max {
+                let Some(&seq) = g.seqs.get(i) else {
+                    break;
+                };
+                let Some(msg) = messages.get_mut(&seq) else {
+                    i += 1;
+                    continue;
+                };
+                if msg.state != State::Visible {
+                    break;
+                }
+                if max_receives.is_some_and(|limit| msg.receive_count >= limit) {
+                    if let Some(dead) = messages.remove(&seq) {
+                        counts.visible -= 1;
+                        g.seqs.remove(i);
+                        received.dead_letters.push(dead.content);
+                    }
+                    continue;
+                }
+                let delivery: Delivery = deliver(msg, seq, now, timeout, *uid, timers, counts);
+                g.in_flight += 1;
+                received.deliveries.push(delivery);
+                i += 1;
+            }
+            self.refresh_group(&group);
+        }
+        received
+    }
+
+    /// Removes up to `max` receivable messages of unlocked groups, in group order, for a
+    /// message move task.
+    pub(super) fn take_for_move_fifo(
+        &mut self,
+        max: usize,
+    ) -> Vec<(Arc<MessageContent>, Option<Arc<str>>)> {
+        let mut out = Vec::new();
+        while out.len() < max {
+            let Some(head) = self
+                .fifo
+                .as_ref()
+                .and_then(|f| f.available.first().map(|(seq, _)| *seq))
+            else {
+                break;
+            };
+            let group = self.group_of_seq(head);
+            if let Some(msg) = self.messages.remove(&head) {
+                self.counts.visible -= 1;
+                out.push((msg.content, msg.dead_letter_source_arn));
+            }
+            match group {
+                Some(group) => self.refresh_group(&group),
+                None => break,
+            }
+        }
+        out
+    }
+}
