@@ -271,3 +271,140 @@ async fn a_fifo_queue_needs_a_fifo_dead_letter_queue() {
     assert_eq!(c, "InvalidParameterValue");
     assert!(m.contains("same type"), "{m}");
 }
+
+#[tokio::test]
+async fn a_retried_receive_attempt_returns_the_same_messages() {
+    let t = TestServer::start().await;
+    let url = fifo(&t, "attempts.fifo", true).await;
+    for body in ["one", "two"] {
+        t.sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body(body)
+            .message_group_id("g")
+            .send()
+            .await
+            .expect("send");
+    }
+    let receive = || {
+        t.sqs
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .receive_request_attempt_id("attempt-1")
+            .send()
+    };
+    let first = receive().await.expect("receive");
+    let retry = receive().await.expect("retry");
+    let handles = |r: &aws_sdk_sqs::operation::receive_message::ReceiveMessageOutput| {
+        r.messages()
+            .iter()
+            .filter_map(|m| m.receipt_handle().map(str::to_owned))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(handles(&first).len(), 2);
+    assert_eq!(handles(&first), handles(&retry));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fifo_redrive_and_move_back_keep_every_message() {
+    let t = TestServer::start().await;
+    let dlq = fifo(&t, "back-dlq.fifo", false).await;
+    let source = t
+        .sqs
+        .create_queue()
+        .queue_name("back-src.fifo")
+        .attributes(A::FifoQueue, "true")
+        .attributes(
+            A::RedrivePolicy,
+            r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:back-dlq.fifo","maxReceiveCount":1}"#,
+        )
+        .send()
+        .await
+        .expect("create")
+        .queue_url
+        .expect("url");
+    for i in 0..3 {
+        t.sqs
+            .send_message()
+            .queue_url(&source)
+            .message_body(format!("m{i}"))
+            .message_group_id("g")
+            .message_deduplication_id(format!("d{i}"))
+            .send()
+            .await
+            .expect("send");
+    }
+    let got = t
+        .sqs
+        .receive_message()
+        .queue_url(&source)
+        .max_number_of_messages(10)
+        .visibility_timeout(0)
+        .send()
+        .await
+        .expect("r");
+    assert_eq!(got.messages().len(), 3);
+    let moved = t
+        .sqs
+        .receive_message()
+        .queue_url(&source)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .expect("r");
+    assert!(moved.messages().is_empty());
+    let handle = t
+        .sqs
+        .start_message_move_task()
+        .source_arn("arn:aws:sqs:us-east-1:000000000000:back-dlq.fifo")
+        .send()
+        .await
+        .expect("start")
+        .task_handle
+        .expect("handle");
+    assert!(!handle.is_empty());
+    // The task runs on the server's scheduler: wait (without sleeping) until it reports done.
+    let mut status = String::new();
+    for _ in 0..10_000 {
+        let tasks = t
+            .sqs
+            .list_message_move_tasks()
+            .source_arn("arn:aws:sqs:us-east-1:000000000000:back-dlq.fifo")
+            .send()
+            .await
+            .expect("list");
+        status = tasks.results()[0].status().unwrap_or_default().to_owned();
+        if status == "COMPLETED" {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(status, "COMPLETED");
+    let r = t
+        .sqs
+        .receive_message()
+        .queue_url(&source)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .expect("r");
+    let back: Vec<String> = r
+        .messages()
+        .iter()
+        .filter_map(|m| m.body().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        back,
+        vec!["m0", "m1", "m2"],
+        "returned in order, none deduplicated away"
+    );
+    let left = t
+        .sqs
+        .receive_message()
+        .queue_url(&dlq)
+        .send()
+        .await
+        .expect("r");
+    assert!(left.messages().is_empty());
+}

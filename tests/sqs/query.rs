@@ -218,3 +218,92 @@ async fn query_errors_are_error_response_xml() {
     assert_eq!(r.status, 404);
     assert!(r.body.contains("<Code>InvalidAddress</Code>"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn fifo_dead_letters_and_move_tasks_over_query() {
+    let t = TestServer::start().await;
+    let r = t
+        .query(
+            "/",
+            "Action=CreateQueue&QueueName=q.fifo&Attribute.1.Name=FifoQueue&Attribute.1.Value=true&Attribute.2.Name=ContentBasedDeduplication&Attribute.2.Value=true",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = t
+        .query(
+            "/000000000000/q.fifo",
+            "Action=SendMessage&MessageBody=hello&MessageGroupId=g1",
+        )
+        .await;
+    let sequence = between(&r.body, "<SequenceNumber>", "</SequenceNumber>");
+    assert_eq!(sequence.len(), 1, "{}", r.body);
+    assert_eq!(sequence[0].len(), 20);
+    let r = t
+        .query(
+            "/000000000000/q.fifo",
+            "Action=SendMessageBatch&SendMessageBatchRequestEntry.1.Id=a&SendMessageBatchRequestEntry.1.MessageBody=b1&SendMessageBatchRequestEntry.1.MessageGroupId=g2&SendMessageBatchRequestEntry.1.MessageDeduplicationId=x",
+        )
+        .await;
+    assert!(
+        r.body.contains("<SendMessageBatchResultEntry><Id>a</Id>"),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        between(&r.body, "<SequenceNumber>", "</SequenceNumber>").len(),
+        1
+    );
+    let r = t
+        .query(
+            "/000000000000/q.fifo",
+            "Action=ReceiveMessage&MaxNumberOfMessages=10&MessageSystemAttributeName.1=All",
+        )
+        .await;
+    assert_eq!(between(&r.body, "<Body>", "</Body>"), vec!["hello", "b1"]);
+    assert!(
+        r.body
+            .contains("<Attribute><Name>MessageGroupId</Name><Value>g1</Value></Attribute>"),
+        "{}",
+        r.body
+    );
+
+    t.query("/", "Action=CreateQueue&QueueName=dlq").await;
+    let r = t
+        .query(
+            "/",
+            "Action=CreateQueue&QueueName=src&Attribute.1.Name=RedrivePolicy&Attribute.1.Value=%7B%22deadLetterTargetArn%22%3A%22arn%3Aaws%3Asqs%3Aus-east-1%3A000000000000%3Adlq%22%2C%22maxReceiveCount%22%3A%225%22%7D",
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = t
+        .query("/000000000000/dlq", "Action=ListDeadLetterSourceQueues")
+        .await;
+    assert_eq!(
+        between(&r.body, "<QueueUrl>", "</QueueUrl>"),
+        vec![format!("{}/000000000000/src", t.endpoint()).as_str()]
+    );
+    let r = t
+        .query(
+            "/",
+            "Action=StartMessageMoveTask&SourceArn=arn%3Aaws%3Asqs%3Aus-east-1%3A000000000000%3Adlq",
+        )
+        .await;
+    assert_eq!(
+        between(&r.body, "<TaskHandle>", "</TaskHandle>").len(),
+        1,
+        "{}",
+        r.body
+    );
+    let r = t
+        .query(
+            "/",
+            "Action=ListMessageMoveTasks&SourceArn=arn%3Aaws%3Asqs%3Aus-east-1%3A000000000000%3Adlq",
+        )
+        .await;
+    assert!(
+        r.body.contains("<ListMessageMoveTasksResultEntry>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<Status>COMPLETED</Status>"), "{}", r.body);
+}

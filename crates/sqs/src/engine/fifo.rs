@@ -19,6 +19,12 @@ pub const DEDUP_WINDOW_MS: u64 = 5 * 60 * 1000;
 /// Sequence numbers are AWS's 20-digit decimals.
 const FIRST_SEQUENCE: u128 = 18_000_000_000_000_000_000;
 
+/// How many receive attempts are remembered at most (each for five minutes).
+const MAX_ATTEMPTS: usize = 10_000;
+
+/// The messages one receive attempt got, by seq.
+type AttemptBatch = Vec<(u64, Delivery)>;
+
 /// A deduplication id, scoped to its group when `DeduplicationScope` is `messageGroup`.
 type DedupKey = (Option<Arc<str>>, Box<str>);
 
@@ -46,6 +52,8 @@ pub(super) struct FifoState {
     dedup: HashMap<DedupKey, (FifoSent, Timestamp)>,
     dedup_expiry: VecDeque<(Timestamp, DedupKey)>,
     next_sequence: u128,
+    /// `ReceiveRequestAttemptId` -> the batch it received, for five minutes.
+    attempts: HashMap<Box<str>, (AttemptBatch, Timestamp)>,
 }
 
 impl FifoState {
@@ -56,6 +64,7 @@ impl FifoState {
             dedup: HashMap::new(),
             dedup_expiry: VecDeque::new(),
             next_sequence: FIRST_SEQUENCE,
+            attempts: HashMap::new(),
         }
     }
 
@@ -242,6 +251,74 @@ impl Queue {
                 i += 1;
             }
             self.refresh_group(&group);
+        }
+        received
+    }
+
+    /// A FIFO receive with a `ReceiveRequestAttemptId`: a retry within five minutes gets the
+    /// same messages and receipt handles again, with their visibility timeout restarted, as
+    /// long as none of them was deleted, received again or made visible since.
+    pub fn receive_attempt(
+        &mut self,
+        now: Timestamp,
+        attempt_id: &str,
+        max: usize,
+        timeout: u32,
+    ) -> Received {
+        self.advance(now);
+        let max_receives = self
+            .attributes
+            .redrive_policy
+            .as_ref()
+            .map(|p| p.max_receive_count);
+        let Queue {
+            fifo,
+            messages,
+            timers,
+            ..
+        } = self;
+        let Some(fifo) = fifo.as_mut() else {
+            return Received::default();
+        };
+        fifo.attempts.retain(|_, (_, expires)| *expires > now);
+        if let Some((batch, _)) = fifo.attempts.get(attempt_id) {
+            let unchanged = batch.iter().all(|(seq, d)| {
+                messages.get(seq).is_some_and(|m| {
+                    matches!(m.state, State::InFlight { .. }) && m.receive_count == d.receive_count
+                })
+            });
+            if unchanged {
+                let deliveries = batch.iter().map(|(_, d)| d.clone()).collect();
+                for (seq, _) in batch {
+                    if let Some(m) = messages.get_mut(seq) {
+                        m.state = State::InFlight { received_at: now };
+                        m.epoch = m.epoch.wrapping_add(1);
+                        timers.push(std::cmp::Reverse((
+                            now.plus_secs(u64::from(timeout)),
+                            *seq,
+                            m.epoch,
+                        )));
+                    }
+                }
+                return Received {
+                    deliveries,
+                    dead_letters: Vec::new(),
+                };
+            }
+        }
+        let received = self.receive_fifo(now, max, timeout, max_receives);
+        if let Some(fifo) = self.fifo.as_mut() {
+            if fifo.attempts.len() < MAX_ATTEMPTS {
+                let batch = received
+                    .deliveries
+                    .iter()
+                    .filter_map(|d| {
+                        super::Receipt::decode(&d.receipt_handle).map(|r| (r.seq, d.clone()))
+                    })
+                    .collect();
+                fifo.attempts
+                    .insert(attempt_id.into(), (batch, now.plus_millis(DEDUP_WINDOW_MS)));
+            }
         }
         received
     }

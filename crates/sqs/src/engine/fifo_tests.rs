@@ -153,6 +153,35 @@ fn redrive_keeps_group_order() {
     assert_eq!(moved, vec![1, 2]);
 }
 
+#[test]
+fn a_receive_attempt_retried_within_five_minutes_returns_the_same_batch() {
+    let mut q = fifo_queue();
+    send(&mut q, 1, "a", "1", T0);
+    send(&mut q, 2, "a", "2", T0);
+    let first = q.receive_attempt(T0, "try-1", 10, 30).deliveries;
+    assert_eq!(ids(&first), vec![1, 2]);
+    let retry = q
+        .receive_attempt(T0.plus_secs(20), "try-1", 10, 30)
+        .deliveries;
+    assert_eq!(
+        retry.iter().map(|d| &d.receipt_handle).collect::<Vec<_>>(),
+        first.iter().map(|d| &d.receipt_handle).collect::<Vec<_>>()
+    );
+    // The retry restarted the visibility timeout: still hidden at T0+49, back at T0+50.
+    assert!(q
+        .receive(T0.plus_secs(49), 10, None)
+        .expect("r")
+        .deliveries
+        .is_empty());
+    assert_eq!(q.counts(T0.plus_secs(50)).visible, 2);
+    // Once a message of the batch has changed, the same attempt id receives afresh.
+    let fresh = q
+        .receive_attempt(T0.plus_secs(50), "try-1", 1, 30)
+        .deliveries;
+    assert_eq!(ids(&fresh), vec![1]);
+    assert_ne!(fresh[0].receipt_handle, first[0].receipt_handle);
+}
+
 #[derive(Debug, Clone)]
 enum Op {
     Send { group: u8, dedup: u8 },

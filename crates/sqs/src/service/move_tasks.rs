@@ -262,7 +262,15 @@ impl SqsService {
                 .and_then(|k| self.registry.get(&k));
             let sent = target.as_ref().is_some_and(|cell| match cell.lock_live() {
                 Ok(mut queue) => {
-                    queue.send(now, resend(&content, now), 0);
+                    let content = resend(&content, now);
+                    if queue.is_fifo() {
+                        // A fresh deduplication id: the original one may still be remembered
+                        // by this very queue, which would swallow the returning message.
+                        let dedup_id = sluice_core::format_uuid(self.ids.uuid_u128());
+                        queue.send_fifo(now, content, &dedup_id, false);
+                    } else {
+                        queue.send(now, content, 0);
+                    }
                     true
                 }
                 Err(_) => false,

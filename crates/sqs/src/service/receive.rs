@@ -13,8 +13,8 @@ use crate::api::output::{
     AttributeValueOutput, AttributeValues, BodyOf, MessageOutput, Pairs, ReceiveMessageOutput,
 };
 use crate::engine::{
-    md5_of_attributes, AttributeData, AttributeValue, Delivery, QueueCell, MAX_VISIBILITY_TIMEOUT,
-    MAX_WAIT_TIME_SECONDS,
+    md5_of_attributes, valid_group_or_dedup_id, AttributeData, AttributeValue, Delivery, QueueCell,
+    MAX_VISIBILITY_TIMEOUT, MAX_WAIT_TIME_SECONDS,
 };
 use crate::SqsError;
 
@@ -80,7 +80,24 @@ impl SqsService {
                     .receive_message_wait_time_seconds
             }
         };
-        let deliveries = self.poll(&cell, max, visibility, wait).await?;
+        if let Some(id) = &input.receive_request_attempt_id {
+            if !valid_group_or_dedup_id(id) {
+                return Err(SqsError::invalid_param(
+                    "ReceiveRequestAttemptId",
+                    id,
+                    "ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.",
+                ));
+            }
+        }
+        let deliveries = self
+            .poll(
+                &cell,
+                max,
+                visibility,
+                wait,
+                input.receive_request_attempt_id.as_deref(),
+            )
+            .await?;
         let mut system = SystemAttributeFilter {
             all: false,
             names: input.attribute_names,
@@ -103,6 +120,7 @@ impl SqsService {
         max: usize,
         visibility: Option<u32>,
         wait_seconds: u32,
+        attempt_id: Option<&str>,
     ) -> Result<Vec<Delivery>, SqsError> {
         let deadline = self.clock.now().plus_secs(u64::from(wait_seconds));
         let shutdown = self.scheduler.shutdown_token();
@@ -114,7 +132,14 @@ impl SqsService {
             let now = self.clock.now();
             let (received, next_wake, redrive_target) = {
                 let mut queue = cell.lock_live()?;
-                let received = queue.receive(now, max, visibility)?;
+                // Attempt ids exist for FIFO queues only; standard queues ignore them.
+                let received = match attempt_id.filter(|_| queue.is_fifo()) {
+                    Some(id) => {
+                        let timeout = visibility.unwrap_or(queue.attributes.visibility_timeout);
+                        queue.receive_attempt(now, id, max, timeout)
+                    }
+                    None => queue.receive(now, max, visibility)?,
+                };
                 let target = (!received.dead_letters.is_empty())
                     .then(|| queue.attributes.redrive_policy.as_ref())
                     .flatten()
