@@ -81,4 +81,19 @@ except sqs.exceptions.ReceiptHandleIsInvalid:
     pass
 
 sqs.delete_queue(QueueUrl=url)
+
+fifo = sqs.create_queue(
+    QueueName=f"{name}.fifo",
+    Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
+)["QueueUrl"]
+seqs = [
+    int(sqs.send_message(QueueUrl=fifo, MessageBody=f"m{i}", MessageGroupId="g")["SequenceNumber"])
+    for i in range(3)
+]
+assert seqs == sorted(seqs) and len(str(seqs[0])) == 20, seqs
+dup = sqs.send_message(QueueUrl=fifo, MessageBody="m0", MessageGroupId="g")
+got = sqs.receive_message(QueueUrl=fifo, MaxNumberOfMessages=10, AttributeNames=["All"])["Messages"]
+assert [m["Body"] for m in got] == ["m0", "m1", "m2"], got
+assert got[0]["MessageId"] == dup["MessageId"], "a duplicate answers with the original"
+assert got[0]["Attributes"]["MessageGroupId"] == "g"
 print(f"boto3 ({proto}): ok")

@@ -408,3 +408,49 @@ async fn fifo_redrive_and_move_back_keep_every_message() {
         .expect("r");
     assert!(left.messages().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_groups_last_in_flight_message_wakes_a_waiting_receive() {
+    // Regression: the waiting receive used to sleep until its deadline (or the next send).
+    let t = TestServer::start().await;
+    let url = fifo(&t, "unlock.fifo", true).await;
+    for body in ["first", "second"] {
+        t.sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body(body)
+            .message_group_id("g")
+            .send()
+            .await
+            .expect("send");
+    }
+    let got = t
+        .sqs
+        .receive_message()
+        .queue_url(&url)
+        .send()
+        .await
+        .expect("receive");
+    assert_eq!(got.messages()[0].body(), Some("first"));
+    let sqs = t.sqs.clone();
+    let poll_url = url.clone();
+    let before = t.clock().pending_sleepers();
+    let poll = tokio::spawn(async move {
+        sqs.receive_message()
+            .queue_url(poll_url)
+            .wait_time_seconds(20)
+            .send()
+            .await
+            .expect("poll")
+    });
+    t.clock().wait_for_sleepers(before + 1).await;
+    t.sqs
+        .delete_message()
+        .queue_url(&url)
+        .receipt_handle(got.messages()[0].receipt_handle().expect("h"))
+        .send()
+        .await
+        .expect("delete");
+    let woke = poll.await.expect("poll task");
+    assert_eq!(woke.messages()[0].body(), Some("second"));
+}

@@ -68,6 +68,10 @@ impl FifoState {
         }
     }
 
+    pub(super) fn receivable_groups(&self) -> usize {
+        self.available.len()
+    }
+
     pub(super) fn clear_messages(&mut self) {
         self.groups.clear();
         self.available.clear();

@@ -203,6 +203,12 @@ impl Queue {
         self.fifo.is_some()
     }
 
+    /// FIFO groups a receive could serve right now (0 for standard queues): when a delete
+    /// unlocks a group this grows, and parked receivers must be woken.
+    pub fn receivable_groups(&self) -> usize {
+        self.fifo.as_ref().map_or(0, FifoState::receivable_groups)
+    }
+
     /// The next time something may become visible or expire, for long-pollers to wake at.
     pub fn next_wake(&self) -> Option<Timestamp> {
         self.timers.peek().map(|Reverse((due, _, _))| *due)

@@ -20,7 +20,13 @@ impl SqsService {
     ) -> Result<Empty, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.as_deref())?;
         let handle = required(input.receipt_handle, "ReceiptHandle")?;
-        cell.lock_live()?.delete(self.clock.now(), &handle)?;
+        let unlocked = {
+            let mut queue = cell.lock_live()?;
+            let before = queue.receivable_groups();
+            queue.delete(self.clock.now(), &handle)?;
+            queue.receivable_groups().saturating_sub(before)
+        };
+        wake_for_unlocked_groups(&cell, unlocked);
         Ok(Empty {})
     }
 
@@ -35,15 +41,17 @@ impl SqsService {
             "DeleteMessageBatchRequestEntry",
         )?;
         let now = self.clock.now();
-        let mut queue = cell.lock_live()?;
-        Ok(id_batch(
-            input.entries,
-            "DeleteMessageBatchResultEntry",
-            |entry| {
+        let (out, unlocked) = {
+            let mut queue = cell.lock_live()?;
+            let before = queue.receivable_groups();
+            let out = id_batch(input.entries, "DeleteMessageBatchResultEntry", |entry| {
                 let handle = required(entry.receipt_handle.as_deref(), "ReceiptHandle")?;
                 queue.delete(now, handle)
-            },
-        ))
+            });
+            (out, queue.receivable_groups().saturating_sub(before))
+        };
+        wake_for_unlocked_groups(&cell, unlocked);
+        Ok(out)
     }
 
     pub async fn change_message_visibility(
@@ -83,6 +91,16 @@ impl SqsService {
         wakeups.signal(&cell);
         Ok(out)
     }
+}
+
+/// A FIFO delete that ends a group's last in-flight message makes the group's next messages
+/// receivable: wake one parked receiver per group unlocked.
+fn wake_for_unlocked_groups(cell: &QueueCell, unlocked: usize) {
+    Wakeups {
+        visible: unlocked,
+        earlier_deadline: false,
+    }
+    .signal(cell);
 }
 
 fn change_visibility(
