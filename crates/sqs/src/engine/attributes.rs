@@ -4,21 +4,15 @@
 use super::redrive::{RedriveAllowPolicy, RedrivePolicy};
 use crate::SqsError;
 
-/// Attributes a queue reports but nobody may set.
+/// Attributes a queue reports but nobody may set, in the order `All` lists them (before the
+/// settable ones).
 pub const READ_ONLY: &[&str] = &[
+    "QueueArn",
     "ApproximateNumberOfMessages",
     "ApproximateNumberOfMessagesNotVisible",
     "ApproximateNumberOfMessagesDelayed",
     "CreatedTimestamp",
     "LastModifiedTimestamp",
-    "QueueArn",
-];
-
-/// Attributes only FIFO queues have.
-const FIFO_ONLY: &[&str] = &[
-    "ContentBasedDeduplication",
-    "DeduplicationScope",
-    "FifoThroughputLimit",
 ];
 
 pub const MAX_VISIBILITY_TIMEOUT: u32 = 43_200;
@@ -226,10 +220,7 @@ impl QueueAttributes {
 
     /// Whether `name` is an attribute a queue can be asked for (settable or read-only).
     pub fn is_known(name: &str) -> bool {
-        Self::NAMES.contains(&name)
-            || READ_ONLY.contains(&name)
-            || FIFO_ONLY.contains(&name)
-            || name == "All"
+        Self::NAMES.contains(&name) || READ_ONLY.contains(&name) || name == "All"
     }
 }
 

@@ -113,31 +113,6 @@ pub(super) fn decode_token(token: Option<String>) -> Result<Option<String>, SqsE
         .transpose()
 }
 
-/// Order in which `All` lists attributes.
-const ALL_ATTRIBUTES: &[&str] = &[
-    "QueueArn",
-    "ApproximateNumberOfMessages",
-    "ApproximateNumberOfMessagesNotVisible",
-    "ApproximateNumberOfMessagesDelayed",
-    "CreatedTimestamp",
-    "LastModifiedTimestamp",
-    "VisibilityTimeout",
-    "MaximumMessageSize",
-    "MessageRetentionPeriod",
-    "DelaySeconds",
-    "ReceiveMessageWaitTimeSeconds",
-    "Policy",
-    "RedrivePolicy",
-    "RedriveAllowPolicy",
-    "KmsMasterKeyId",
-    "KmsDataKeyReusePeriodSeconds",
-    "SqsManagedSseEnabled",
-    "FifoQueue",
-    "ContentBasedDeduplication",
-    "DeduplicationScope",
-    "FifoThroughputLimit",
-];
-
 fn attribute_value(queue: &mut Queue, name: &str, now: sluice_core::Timestamp) -> Option<String> {
     Some(match name {
         "QueueArn" => queue.arn.clone(),
@@ -278,7 +253,7 @@ impl SqsService {
         let now = self.clock.now();
         let mut queue = cell.lock_live()?;
         let mut pairs = Vec::new();
-        for name in ALL_ATTRIBUTES {
+        for name in READ_ONLY.iter().chain(QueueAttributes::NAMES) {
             if all || input.attribute_names.iter().any(|n| n == name) {
                 if let Some(value) = attribute_value(&mut queue, name, now) {
                     pairs.push(((*name).to_owned(), value));
