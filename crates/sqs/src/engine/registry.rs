@@ -35,6 +35,8 @@ pub struct QueueCell {
     /// Signalled when messages may have become receivable, or the queue was deleted.
     pub changed: Notify,
     deleted: AtomicBool,
+    /// Fixed at creation, so the send path can pick its rules without locking.
+    fifo: bool,
 }
 
 impl QueueCell {
@@ -42,6 +44,10 @@ impl QueueCell {
         // Queue methods keep their invariants at every return, so a panic elsewhere while
         // the lock was held leaves a usable queue behind.
         self.queue.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn is_fifo(&self) -> bool {
+        self.fifo
     }
 
     pub fn is_deleted(&self) -> bool {
@@ -136,6 +142,7 @@ impl Registry {
             return Ok(existing.clone());
         }
         let uid = self.next_uid.fetch_add(1, Ordering::Relaxed) + 1;
+        let fifo = attributes.fifo_queue;
         let mut queue = Queue::new(key.name.clone(), key.arn(), uid, attributes, now);
         queue.tags.extend(tags);
         let cell = Arc::new(QueueCell {
@@ -143,6 +150,7 @@ impl Registry {
             queue: Mutex::new(queue),
             changed: Notify::new(),
             deleted: AtomicBool::new(false),
+            fifo,
         });
         queues.insert(key, cell.clone());
         Ok(cell)
