@@ -1,9 +1,9 @@
 //! SendMessage and SendMessageBatch: validation in AWS's order, building messages outside
 //! the queue lock, then one short locked section per request.
 
-use base64::engine::general_purpose::STANDARD;
 use std::sync::Arc;
 
+use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use sluice_core::{sha256_hex, Timestamp};
 
@@ -14,7 +14,7 @@ use crate::api::output::{SendMessageBatchOutput, SendMessageBatchResultEntry, Se
 use crate::engine::{
     md5_of_attributes, md5_of_body, md5_of_system_attributes, valid_group_or_dedup_id,
     validate_attributes, validate_text, AttributeData, AttributeValue, MessageAttributes,
-    MessageContent, NewMessage, Queue, MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE,
+    MessageContent, NewMessage, Queue, QueueCell, MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE,
 };
 use crate::SqsError;
 
@@ -159,14 +159,15 @@ enum QueueKind {
 }
 
 impl QueueKind {
-    fn of(queue: &Queue) -> QueueKind {
-        if queue.is_fifo() {
-            QueueKind::Fifo {
-                content_based: queue.attributes.content_based_deduplication,
-            }
-        } else {
-            QueueKind::Standard
+    /// Locks FIFO queues only: a standard queue's send rules depend on no attribute.
+    fn of(cell: &QueueCell) -> Result<QueueKind, SqsError> {
+        if !cell.is_fifo() {
+            return Ok(QueueKind::Standard);
         }
+        let queue = cell.lock_live()?;
+        Ok(QueueKind::Fifo {
+            content_based: queue.attributes.content_based_deduplication,
+        })
     }
 }
 
@@ -264,7 +265,7 @@ impl SqsService {
         mut input: SendMessageInput,
     ) -> Result<SendMessageOutput, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.take().as_deref())?;
-        let kind = QueueKind::of(&*cell.lock_live()?);
+        let kind = QueueKind::of(&cell)?;
         let built = self.build(ctx, prepare(input, kind)?);
         let mut wakeups = Wakeups::default();
         let out = {
@@ -288,7 +289,7 @@ impl SqsService {
             input.entries.iter().map(|e| e.id.as_deref()),
             "SendMessageBatchRequestEntry",
         )?;
-        let kind = QueueKind::of(&*cell.lock_live()?);
+        let kind = QueueKind::of(&cell)?;
         let sent = batch_size(&input.entries);
         if sent > MAX_MESSAGE_SIZE as usize {
             return Err(SqsError::BatchRequestTooLong {
