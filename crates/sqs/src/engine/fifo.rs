@@ -268,12 +268,14 @@ impl Queue {
         attempt_id: &str,
         max: usize,
         timeout: u32,
+        dead_letter_queue_exists: bool,
     ) -> Received {
         self.advance(now);
         let max_receives = self
             .attributes
             .redrive_policy
             .as_ref()
+            .filter(|_| dead_letter_queue_exists)
             .map(|p| p.max_receive_count);
         let Queue {
             fifo,
@@ -285,7 +287,7 @@ impl Queue {
             return Received::default();
         };
         fifo.attempts.retain(|_, (_, expires)| *expires > now);
-        if let Some((batch, _)) = fifo.attempts.get(attempt_id) {
+        if let Some((batch, _)) = fifo.attempts.get(attempt_id).filter(|(b, _)| !b.is_empty()) {
             let unchanged = batch.iter().all(|(seq, d)| {
                 messages.get(seq).is_some_and(|m| {
                     matches!(m.state, State::InFlight { .. }) && m.receive_count == d.receive_count
@@ -310,8 +312,15 @@ impl Queue {
                 };
             }
         }
+        if self.counts.visible > 0 && self.counts.in_flight >= super::MAX_IN_FLIGHT {
+            return Received::default();
+        }
         let received = self.receive_fifo(now, max, timeout, max_receives);
-        if let Some(fifo) = self.fifo.as_mut() {
+        if let Some(fifo) = self
+            .fifo
+            .as_mut()
+            .filter(|_| !received.deliveries.is_empty())
+        {
             if fifo.attempts.len() < MAX_ATTEMPTS {
                 let batch = received
                     .deliveries

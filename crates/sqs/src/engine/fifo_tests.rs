@@ -158,10 +158,10 @@ fn a_receive_attempt_retried_within_five_minutes_returns_the_same_batch() {
     let mut q = fifo_queue();
     send(&mut q, 1, "a", "1", T0);
     send(&mut q, 2, "a", "2", T0);
-    let first = q.receive_attempt(T0, "try-1", 10, 30).deliveries;
+    let first = q.receive_attempt(T0, "try-1", 10, 30, true).deliveries;
     assert_eq!(ids(&first), vec![1, 2]);
     let retry = q
-        .receive_attempt(T0.plus_secs(20), "try-1", 10, 30)
+        .receive_attempt(T0.plus_secs(20), "try-1", 10, 30, true)
         .deliveries;
     assert_eq!(
         retry.iter().map(|d| &d.receipt_handle).collect::<Vec<_>>(),
@@ -176,10 +176,54 @@ fn a_receive_attempt_retried_within_five_minutes_returns_the_same_batch() {
     assert_eq!(q.counts(T0.plus_secs(50)).visible, 2);
     // Once a message of the batch has changed, the same attempt id receives afresh.
     let fresh = q
-        .receive_attempt(T0.plus_secs(50), "try-1", 1, 30)
+        .receive_attempt(T0.plus_secs(50), "try-1", 1, 30, true)
         .deliveries;
     assert_eq!(ids(&fresh), vec![1]);
     assert_ne!(fresh[0].receipt_handle, first[0].receipt_handle);
+}
+
+#[test]
+fn an_empty_receive_attempt_is_not_replayed() {
+    // Regression: an empty first pass of a long poll was cached and replayed.
+    let mut q = fifo_queue();
+    assert!(q
+        .receive_attempt(T0, "a", 10, 30, true)
+        .deliveries
+        .is_empty());
+    send(&mut q, 1, "g", "1", T0);
+    assert_eq!(
+        ids(&q.receive_attempt(T0, "a", 10, 30, true).deliveries),
+        vec![1]
+    );
+}
+
+#[test]
+fn a_fifo_dead_letter_queue_restarts_retention_at_the_move() {
+    let mut dlq = fifo_queue();
+    dlq.attributes.message_retention_period = 60;
+    let old = std::sync::Arc::new(msg(1, "g", T0));
+    let moved_at = T0.plus_secs(120);
+    dlq.accept_dead_letter(moved_at, old, Some("arn:src".into()));
+    assert_eq!(dlq.counts(moved_at.plus_secs(59)).visible, 1);
+    assert_eq!(dlq.counts(moved_at.plus_secs(60)).visible, 0);
+}
+
+#[test]
+fn without_its_dead_letter_queue_a_fifo_queue_delivers_in_order() {
+    let mut q = fifo_queue();
+    q.attributes.redrive_policy = Some(crate::engine::RedrivePolicy {
+        dead_letter_target_arn: "arn:aws:sqs:us-east-1:000000000000:gone.fifo".into(),
+        max_receive_count: 1,
+    });
+    send(&mut q, 1, "g", "1", T0);
+    send(&mut q, 2, "g", "2", T0);
+    assert_eq!(
+        ids(&q.receive_with(T0, 1, Some(0), false).expect("r").deliveries),
+        vec![1]
+    );
+    let r = q.receive_with(T0, 10, Some(0), false).expect("r");
+    assert!(r.dead_letters.is_empty());
+    assert_eq!(ids(&r.deliveries), vec![1, 2]);
 }
 
 #[derive(Debug, Clone)]

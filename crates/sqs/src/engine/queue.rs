@@ -276,10 +276,15 @@ impl Queue {
         self.advance(now);
         let seq = self.next_seq;
         self.next_seq += 1;
-        let sent_at = content.sent_at;
-        // `by_age` stays sorted by enqueue time: moved messages are older than most.
-        let at = self.by_age.partition_point(|(t, _)| *t <= sent_at);
-        self.by_age.insert(at, (sent_at, seq));
+        // Standard queues keep the original enqueue time for retention; FIFO queues restart
+        // it at the move, as AWS documents. `by_age` stays sorted by that time.
+        let enqueued = if self.fifo.is_some() {
+            now
+        } else {
+            content.sent_at
+        };
+        let at = self.by_age.partition_point(|(t, _)| *t <= enqueued);
+        self.by_age.insert(at, (enqueued, seq));
         if self.fifo.is_none() {
             self.ready.push_back((seq, 0));
         }
@@ -338,6 +343,18 @@ impl Queue {
         max: usize,
         visibility_timeout: Option<u32>,
     ) -> Result<Received, SqsError> {
+        self.receive_with(now, max, visibility_timeout, true)
+    }
+
+    /// [`Queue::receive`], with dead-lettering off when the dead-letter queue is missing (the
+    /// messages are then delivered as usual rather than taken out of their order).
+    pub fn receive_with(
+        &mut self,
+        now: Timestamp,
+        max: usize,
+        visibility_timeout: Option<u32>,
+        dead_letter_queue_exists: bool,
+    ) -> Result<Received, SqsError> {
         self.advance(now);
         if self.counts.visible > 0 && self.counts.in_flight >= MAX_IN_FLIGHT {
             return Err(SqsError::OverLimit(MAX_IN_FLIGHT));
@@ -347,6 +364,7 @@ impl Queue {
             .attributes
             .redrive_policy
             .as_ref()
+            .filter(|_| dead_letter_queue_exists)
             .map(|p| p.max_receive_count);
         if self.fifo.is_some() {
             return Ok(self.receive_fifo(now, max, timeout, max_receives));

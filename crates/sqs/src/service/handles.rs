@@ -121,6 +121,6 @@ fn change_visibility(
     let mut queue = cell.lock_live()?;
     let before = queue.next_wake();
     let visible = queue.change_visibility(now, handle, timeout)?;
-    wakeups.note(visible, before, queue.next_wake());
+    wakeups.note(visible, before, queue.next_wake(), now);
     Ok(())
 }

@@ -18,7 +18,7 @@ use sluice_wire::queue_path;
 
 use move_tasks::MoveTasks;
 
-use crate::engine::{QueueCell, QueueKey, Registry};
+use crate::engine::{QueueCell, QueueKey, Registry, MAX_WAIT_TIME_SECONDS};
 use crate::SqsError;
 use sluice_core::Timestamp;
 
@@ -128,9 +128,19 @@ struct Wakeups {
 }
 
 impl Wakeups {
-    fn note(&mut self, visible: bool, before: Option<Timestamp>, after: Option<Timestamp>) {
+    /// Records a change made at `now` that moved the queue's next deadline from `before` to
+    /// `after`. No poller waits past `now` + 20 s, so only an earlier deadline inside that
+    /// horizon can matter to one; later ones would only wake every poller for nothing.
+    fn note(
+        &mut self,
+        visible: bool,
+        before: Option<Timestamp>,
+        after: Option<Timestamp>,
+        now: Timestamp,
+    ) {
         self.visible += usize::from(visible);
-        if let Some(after) = after {
+        let horizon = now.plus_secs(u64::from(MAX_WAIT_TIME_SECONDS));
+        if let Some(after) = after.filter(|a| *a <= horizon) {
             self.earlier_deadline |= before.is_none_or(|before| after < before);
         }
     }
@@ -159,6 +169,26 @@ fn parse_queue_url(url: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_earlier_deadlines_within_a_poll_horizon_wake_every_poller() {
+        let now = Timestamp(1_000_000);
+        let wakes = |before: Option<u64>, after: Option<u64>| {
+            let mut w = Wakeups::default();
+            w.note(
+                false,
+                before.map(|s| now.plus_secs(s)),
+                after.map(|s| now.plus_secs(s)),
+                now,
+            );
+            w.earlier_deadline
+        };
+        assert!(wakes(None, Some(2)), "a first deadline inside 20 s");
+        assert!(wakes(Some(10), Some(2)), "an earlier one");
+        assert!(!wakes(Some(2), Some(10)), "a later one");
+        assert!(!wakes(None, Some(30)), "beyond any poller's wait");
+        assert!(!wakes(Some(5), None));
+    }
 
     #[test]
     fn queue_urls_of_every_style_resolve() {

@@ -22,6 +22,8 @@ use crate::api::output::{
 use crate::engine::{MessageContent, QueueCell};
 use crate::SqsError;
 
+/// Finished tasks kept for ListMessageMoveTasks (AWS lists recent ones only).
+const MAX_FINISHED_TASKS: usize = 100;
 /// Messages moved per second when the caller sets no rate ("system optimized" in AWS).
 const DEFAULT_RATE: u32 = 500;
 const MAX_RATE: u32 = 500;
@@ -165,6 +167,12 @@ impl SqsService {
                         .into(),
                 ));
             }
+            let finished = tasks.iter().filter(|t| t.status != Status::Running).count();
+            if finished >= MAX_FINISHED_TASKS {
+                if let Some(oldest) = tasks.iter().position(|t| t.status != Status::Running) {
+                    tasks.remove(oldest);
+                }
+            }
             tasks.push(MoveTask {
                 handle: handle.clone(),
                 source_arn,
@@ -211,17 +219,18 @@ impl SqsService {
                 Err(_) => Vec::new(),
             };
             let done = taken.len() < batch || batch == 0;
-            let result = self.deliver_moved(&source, taken, destination.as_deref(), now);
-            self.move_tasks.update(handle, |t| match result {
-                Ok(moved) => {
-                    t.moved += moved;
-                    if done || t.moved >= t.to_move {
-                        t.status = Status::Completed;
-                    }
+            let (moved, failure) = self.deliver_moved(&source, taken, destination.as_deref(), now);
+            self.move_tasks.update(handle, |t| {
+                t.moved += moved;
+                // A cancel that arrived during this batch wins over finishing.
+                if t.status != Status::Running {
+                    return;
                 }
-                Err(reason) => {
+                if let Some(reason) = failure {
                     t.status = Status::Failed;
                     t.failure_reason = Some(reason);
+                } else if done || t.moved >= t.to_move {
+                    t.status = Status::Completed;
                 }
             });
             let finished = self
@@ -241,14 +250,15 @@ impl SqsService {
         }
     }
 
-    /// Sends moved messages on; anything that cannot go returns to the source.
+    /// Sends moved messages on; anything that cannot go returns to the source. Returns how
+    /// many moved, and why the rest could not.
     fn deliver_moved(
         &self,
         source: &QueueCell,
         taken: Vec<(Arc<MessageContent>, Option<Arc<str>>)>,
         destination: Option<&str>,
         now: Timestamp,
-    ) -> Result<u64, String> {
+    ) -> (u64, Option<String>) {
         let mut moved = 0;
         let mut failure = None;
         let mut leftovers = Vec::new();
@@ -294,10 +304,7 @@ impl SqsService {
                 queue.accept_dead_letter(now, content, origin);
             }
         }
-        match failure {
-            Some(reason) => Err(reason),
-            None => Ok(moved),
-        }
+        (moved, failure)
     }
 
     pub async fn list_message_move_tasks(

@@ -94,10 +94,16 @@ impl SqsService {
             .unwrap_or_else(
                 || json!({"Version": "2012-10-17", "Id": format!("{arn}/SQSDefaultPolicy")}),
             );
-        let statements = policy
+        let statement = policy
             .as_object_mut()
             .map(|o| o.entry("Statement").or_insert_with(|| json!([])))
-            .and_then(Value::as_array_mut)
+            .ok_or_else(|| label_error(&label, "The queue policy is not a JSON object."))?;
+        // IAM allows a single statement object where a list is usual.
+        if statement.is_object() {
+            *statement = Value::Array(vec![statement.take()]);
+        }
+        let statements = statement
+            .as_array_mut()
             .ok_or_else(|| label_error(&label, "The queue policy has no statement list."))?;
         if statements.iter().any(|s| s["Sid"] == label.as_str()) {
             return Err(label_error(&label, "Already exists."));

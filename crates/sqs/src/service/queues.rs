@@ -280,19 +280,29 @@ impl SqsService {
         }
         // On a standard queue FifoQueue is an unknown attribute (below); on a FIFO queue it
         // cannot change.
-        let is_fifo = cell.lock_live()?.is_fifo();
+        let is_fifo = cell.is_fifo();
         if is_fifo && input.attributes.iter().any(|(n, _)| n == "FifoQueue") {
             return Err(SqsError::InvalidAttributeValue {
                 name: "FifoQueue".into(),
                 reason: Some("Modifying queue type is not supported.".into()),
             });
         }
-        // Checked without holding this queue's lock: a redrive check locks the target, which
-        // may be this very queue (or one whose own check is waiting on this one).
-        let mut attributes = cell.lock_live()?.attributes.clone();
-        self.apply_attributes(&mut attributes, &input.attributes, &cell.key.arn())?;
+        // Validated on a copy without holding this queue's lock: a redrive check locks the
+        // target, which may be this very queue (or one whose own check waits on this one).
+        let mut probe = cell.lock_live()?.attributes.clone();
+        let redrive = apply_local_attributes(&mut probe, &input.attributes)?;
+        if let Some((raw, policy)) = &redrive {
+            self.check_redrive_target(raw, policy, &cell.key.arn(), &probe)?;
+        }
+        // Then applied to the current attributes, so a concurrent change to other attributes
+        // (an AddPermission, say) is kept.
         let now = self.clock.now();
         let mut queue = cell.lock_live()?;
+        let mut attributes = queue.attributes.clone();
+        apply_local_attributes(&mut attributes, &input.attributes)?;
+        if let Some((_, policy)) = redrive {
+            attributes.redrive_policy = Some(policy);
+        }
         queue.advance(now);
         queue.attributes = attributes;
         queue.last_modified_at = now;

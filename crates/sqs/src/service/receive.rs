@@ -7,7 +7,7 @@ use std::sync::Arc;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use super::{in_range, RequestContext, SqsService};
+use super::{in_range, RequestContext, SqsService, Wakeups};
 use crate::api::input::ReceiveMessageInput;
 use crate::api::output::{
     AttributeValueOutput, AttributeValues, BodyOf, MessageOutput, Pairs, ReceiveMessageOutput,
@@ -129,23 +129,31 @@ impl SqsService {
             tokio::pin!(notified);
             // Register before looking, so a send between the look and the wait is not missed.
             notified.as_mut().enable();
+            // Looked up before locking the queue: the registry is never locked under a queue.
+            let dead_letter_queue_exists = self.dead_letter_queue_exists(cell)?;
             let now = self.clock.now();
+            let mut wakeups = Wakeups::default();
             let (received, next_wake, redrive_target) = {
                 let mut queue = cell.lock_live()?;
+                let before = queue.next_wake();
                 // Attempt ids exist for FIFO queues only; standard queues ignore them.
                 let received = match attempt_id.filter(|_| queue.is_fifo()) {
                     Some(id) => {
                         let timeout = visibility.unwrap_or(queue.attributes.visibility_timeout);
-                        queue.receive_attempt(now, id, max, timeout)
+                        queue.receive_attempt(now, id, max, timeout, dead_letter_queue_exists)
                     }
-                    None => queue.receive(now, max, visibility)?,
+                    None => queue.receive_with(now, max, visibility, dead_letter_queue_exists)?,
                 };
                 let target = (!received.dead_letters.is_empty())
                     .then(|| queue.attributes.redrive_policy.as_ref())
                     .flatten()
                     .map(|p| p.dead_letter_target_arn.clone());
-                (received, queue.next_wake(), target)
+                let next_wake = queue.next_wake();
+                // A short visibility timeout here is a deadline other pollers must wake for.
+                wakeups.note(false, before, next_wake, now);
+                (received, next_wake, target)
             };
+            wakeups.signal(cell);
             if let Some(target) = redrive_target {
                 self.move_dead_letters(cell, &target, received.dead_letters, now);
             }

@@ -162,6 +162,21 @@ impl SqsService {
         Ok(())
     }
 
+    /// Whether `source` has a redrive policy whose dead-letter queue exists. Receives only
+    /// dead-letter when it does: otherwise messages are delivered as usual, in their order.
+    pub(super) fn dead_letter_queue_exists(&self, source: &QueueCell) -> Result<bool, SqsError> {
+        let target = source
+            .lock_live()?
+            .attributes
+            .redrive_policy
+            .as_ref()
+            .map(|p| p.dead_letter_target_arn.clone());
+        Ok(target
+            .and_then(|arn| key_of_arn(&arn))
+            .and_then(|key| self.registry.get(&key))
+            .is_some_and(|dlq| !dlq.is_deleted()))
+    }
+
     /// Hands messages a receive removed to the dead-letter queue of `source`. If that queue
     /// is gone, they return to the source, so nothing is lost.
     pub(super) fn move_dead_letters(

@@ -271,8 +271,9 @@ impl SqsService {
         let out = {
             let mut queue = cell.lock_live()?;
             let before = queue.next_wake();
-            let (out, visible) = built.enqueue(&mut queue, self.clock.now())?;
-            wakeups.note(visible, before, queue.next_wake());
+            let now = self.clock.now();
+            let (out, visible) = built.enqueue(&mut queue, now)?;
+            wakeups.note(visible, before, queue.next_wake(), now);
             out
         };
         wakeups.signal(&cell);
@@ -314,7 +315,7 @@ impl SqsService {
                 let before = queue.next_wake();
                 match built.and_then(|b| b.enqueue(&mut queue, now)) {
                     Ok((sent, visible)) => {
-                        wakeups.note(visible, before, queue.next_wake());
+                        wakeups.note(visible, before, queue.next_wake(), now);
                         out.successful
                             .push(SendMessageBatchResultEntry { id, sent });
                     }
