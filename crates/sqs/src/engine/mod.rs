@@ -7,6 +7,7 @@ mod queue;
 mod receipt;
 mod redrive;
 mod registry;
+mod seq_map;
 
 pub use attributes::{
     QueueAttributes, MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE, MAX_VISIBILITY_TIMEOUT,

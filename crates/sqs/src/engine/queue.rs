@@ -12,14 +12,15 @@
 //!   messages stored.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::sync::Arc;
 
 use sluice_core::Timestamp;
 
 #[path = "fifo.rs"]
 mod fifo;
+#[path = "transfer.rs"]
+mod transfer;
 
 use fifo::FifoState;
 pub use fifo::{FifoSent, DEDUP_WINDOW_MS};
@@ -27,32 +28,12 @@ pub use fifo::{FifoSent, DEDUP_WINDOW_MS};
 use super::attributes::{QueueAttributes, MAX_VISIBILITY_TIMEOUT};
 use super::message::MessageContent;
 use super::receipt::Receipt;
+use super::seq_map::BySeq;
 use crate::SqsError;
 
 /// AWS's quota of in-flight messages for a standard queue.
 pub const MAX_IN_FLIGHT: usize = 120_000;
 const PURGE_INTERVAL_MS: u64 = 60_000;
-
-/// Hashes sequence numbers with one multiply: they are dense, never attacker-chosen, and
-/// hashing them with SipHash showed up in profiles.
-#[derive(Debug, Default, Clone, Copy)]
-struct SeqHasher(u64);
-
-impl Hasher for SeqHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01B3);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type BySeq<V> = HashMap<u64, V, BuildHasherDefault<SeqHasher>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -262,76 +243,6 @@ impl Queue {
         if self.fifo.is_some() {
             self.fifo_stored(seq);
         }
-    }
-
-    /// Takes in a message that was stored elsewhere: moved here by a source queue's redrive
-    /// (with that queue's ARN), or handed back after a failed move. It is receivable at once
-    /// and keeps its original enqueue time, so retention counts from the first send.
-    pub fn accept_dead_letter(
-        &mut self,
-        now: Timestamp,
-        content: Arc<MessageContent>,
-        source_arn: Option<Arc<str>>,
-    ) {
-        self.advance(now);
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        // Standard queues keep the original enqueue time for retention; FIFO queues restart
-        // it at the move, as AWS documents. `by_age` stays sorted by that time.
-        let enqueued = if self.fifo.is_some() {
-            now
-        } else {
-            content.sent_at
-        };
-        let at = self.by_age.partition_point(|(t, _)| *t <= enqueued);
-        self.by_age.insert(at, (enqueued, seq));
-        if self.fifo.is_none() {
-            self.ready.push_back((seq, 0));
-        }
-        self.counts.visible += 1;
-        self.messages.insert(
-            seq,
-            Stored {
-                content,
-                state: State::Visible,
-                epoch: 0,
-                receive_count: 0,
-                first_received_at: None,
-                dead_letter_source_arn: source_arn,
-            },
-        );
-        if self.fifo.is_some() {
-            self.fifo_stored(seq);
-        }
-    }
-
-    /// Removes up to `max` receivable messages, oldest first, for a message move task.
-    /// Returns each with the ARN of the queue it was dead-lettered from, if any.
-    pub fn take_for_move(
-        &mut self,
-        now: Timestamp,
-        max: usize,
-    ) -> Vec<(Arc<MessageContent>, Option<Arc<str>>)> {
-        self.advance(now);
-        if self.fifo.is_some() {
-            return self.take_for_move_fifo(max);
-        }
-        let mut out = Vec::new();
-        while out.len() < max {
-            let Some((seq, epoch)) = self.ready.pop_front() else {
-                break;
-            };
-            let live = self
-                .messages
-                .get(&seq)
-                .is_some_and(|m| m.epoch == epoch && m.state == State::Visible);
-            if let Some(msg) = live.then(|| self.messages.remove(&seq)).flatten() {
-                self.counts.visible -= 1;
-                out.push((msg.content, msg.dead_letter_source_arn));
-            }
-        }
-        self.compact();
-        out
     }
 
     /// Takes up to `max` visible messages and hides them for `visibility_timeout` seconds

@@ -1,0 +1,80 @@
+//! Messages crossing between queues: taken in from a source queue's redrive (or handed
+//! back), and taken out by a message move task.
+
+use std::sync::Arc;
+
+use sluice_core::Timestamp;
+
+use super::{MessageContent, Queue, State, Stored};
+
+impl Queue {
+    /// Takes in a message that was stored elsewhere: moved here by a source queue's redrive
+    /// (with that queue's ARN), or handed back after a failed move. It is receivable at once
+    /// and keeps its original enqueue time, so retention counts from the first send.
+    pub fn accept_dead_letter(
+        &mut self,
+        now: Timestamp,
+        content: Arc<MessageContent>,
+        source_arn: Option<Arc<str>>,
+    ) {
+        self.advance(now);
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        // Standard queues keep the original enqueue time for retention; FIFO queues restart
+        // it at the move, as AWS documents. `by_age` stays sorted by that time.
+        let enqueued = if self.fifo.is_some() {
+            now
+        } else {
+            content.sent_at
+        };
+        let at = self.by_age.partition_point(|(t, _)| *t <= enqueued);
+        self.by_age.insert(at, (enqueued, seq));
+        if self.fifo.is_none() {
+            self.ready.push_back((seq, 0));
+        }
+        self.counts.visible += 1;
+        self.messages.insert(
+            seq,
+            Stored {
+                content,
+                state: State::Visible,
+                epoch: 0,
+                receive_count: 0,
+                first_received_at: None,
+                dead_letter_source_arn: source_arn,
+            },
+        );
+        if self.fifo.is_some() {
+            self.fifo_stored(seq);
+        }
+    }
+
+    /// Removes up to `max` receivable messages, oldest first, for a message move task.
+    /// Returns each with the ARN of the queue it was dead-lettered from, if any.
+    pub fn take_for_move(
+        &mut self,
+        now: Timestamp,
+        max: usize,
+    ) -> Vec<(Arc<MessageContent>, Option<Arc<str>>)> {
+        self.advance(now);
+        if self.fifo.is_some() {
+            return self.take_for_move_fifo(max);
+        }
+        let mut out = Vec::new();
+        while out.len() < max {
+            let Some((seq, epoch)) = self.ready.pop_front() else {
+                break;
+            };
+            let live = self
+                .messages
+                .get(&seq)
+                .is_some_and(|m| m.epoch == epoch && m.state == State::Visible);
+            if let Some(msg) = live.then(|| self.messages.remove(&seq)).flatten() {
+                self.counts.visible -= 1;
+                out.push((msg.content, msg.dead_letter_source_arn));
+            }
+        }
+        self.compact();
+        out
+    }
+}
