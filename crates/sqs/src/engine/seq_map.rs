@@ -6,7 +6,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 /// Hashes sequence numbers with one multiply: they are dense, never attacker-chosen, and
 /// hashing them with SipHash showed up in profiles.
 #[derive(Debug, Default, Clone, Copy)]
-struct SeqHasher(u64);
+pub(super) struct SeqHasher(u64);
 
 impl Hasher for SeqHasher {
     fn write(&mut self, bytes: &[u8]) {
