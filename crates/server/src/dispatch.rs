@@ -46,6 +46,11 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
     };
     let reply = match read_body(body, limit).await {
         Ok(bytes) => {
+            if let Some(response) =
+                crate::admin::handle(&app, &parts.method, parts.uri.path(), &bytes).await
+            {
+                return response;
+            }
             // A bug must cost one request a 500, never the connection or the process.
             match AssertUnwindSafe(route(&app, &parts, bytes, &request_id))
                 .catch_unwind()

@@ -14,6 +14,7 @@
 //! # Ok(()) }
 //! ```
 
+mod admin;
 pub mod config;
 mod dispatch;
 mod state;
@@ -140,7 +141,13 @@ impl ServerBuilder {
             });
         }
 
-        let state = Arc::new(AppState { settings, ids, sqs });
+        let state = Arc::new(AppState {
+            settings,
+            ids,
+            sqs,
+            clock,
+            manual_clock: manual.clone(),
+        });
         (state, scheduler, manual)
     }
 }
@@ -156,6 +163,7 @@ mod tests {
     use axum::body::Body;
     use http::Request;
     use http_body_util::BodyExt;
+    use serde_json::Value;
     use tower::ServiceExt;
 
     async fn call(app: &Router, host: &str, body: &'static str) -> (u16, String) {
@@ -173,6 +181,90 @@ mod tests {
             .expect("body")
             .to_bytes();
         (status, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    async fn get(app: &Router, method: &str, path: &str, body: &'static str) -> (u16, Value) {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::from(body))
+            .expect("request");
+        let response = app.clone().oneshot(request).await.expect("response");
+        let status = response.status().as_u16();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        )
+    }
+
+    #[tokio::test]
+    async fn health_endpoints() {
+        let (state, scheduler, _) = Server::builder().assemble();
+        let app = router(state);
+        let (status, body) = get(&app, "GET", "/health", "").await;
+        assert_eq!(status, 200);
+        assert_eq!(body["services"]["sqs"], "running");
+        let (status, body) = get(&app, "GET", "/_localstack/health", "").await;
+        assert_eq!(status, 200);
+        assert_eq!(body["services"]["sqs"], "running");
+        scheduler.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_manual_clock_is_advanced_over_http() {
+        let (state, scheduler, manual) = Server::builder().manual_clock().assemble();
+        let app = router(state);
+        let (_, before) = get(&app, "GET", "/_sluice/clock", "").await;
+        assert_eq!(before["mode"], "manual");
+        let (status, after) = get(
+            &app,
+            "POST",
+            "/_sluice/clock/advance",
+            r#"{"seconds": 43200}"#,
+        )
+        .await;
+        assert_eq!(status, 200);
+        let moved = after["now"].as_u64().expect("now") - before["now"].as_u64().expect("now");
+        assert_eq!(moved, 43_200_000);
+        let (status, _) = get(&app, "POST", "/_sluice/clock/advance", r#"{"millis": 5}"#).await;
+        assert_eq!(status, 200);
+        use sluice_core::Clock;
+        assert_eq!(
+            manual.expect("manual").now().as_millis(),
+            before["now"].as_u64().expect("now") + 43_200_005
+        );
+        for bad in [
+            "",
+            "{}",
+            r#"{"seconds": -1}"#,
+            r#"{"seconds": 1, "millis": 1}"#,
+            r#"{"hours": 1}"#,
+        ] {
+            let (status, body) = get(&app, "POST", "/_sluice/clock/advance", bad).await;
+            assert_eq!(status, 400, "{bad}: {body}");
+        }
+        scheduler.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn the_system_clock_refuses_to_be_advanced() {
+        let (state, scheduler, _) = Server::builder().assemble();
+        let app = router(state);
+        let (status, body) = get(&app, "POST", "/_sluice/clock/advance", r#"{"seconds": 1}"#).await;
+        assert_eq!(status, 409);
+        assert!(body["error"]
+            .as_str()
+            .expect("error")
+            .contains("--clock manual"));
+        let (_, now) = get(&app, "GET", "/_sluice/clock", "").await;
+        assert_eq!(now["mode"], "system");
+        scheduler.shutdown().await;
     }
 
     #[tokio::test]

@@ -31,10 +31,20 @@ struct Cli {
     /// same name (`QueueDeletedRecently`). Set to false when tests recreate queues quickly.
     #[arg(long, env = "SLUICE_SQS_QUEUE_DELETED_RECENTLY", default_value_t = true, action = clap::ArgAction::Set)]
     sqs_queue_deleted_recently: bool,
+    /// Time source: `system` follows real time; `manual` stands still until
+    /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order).
+    #[arg(long, env = "SLUICE_CLOCK", value_enum, default_value = "system")]
+    clock: ClockArg,
     /// Log filter: error, warn, info, debug, trace, or a tracing directive such as
     /// `sluice=debug`.
     #[arg(long, env = "SLUICE_LOG", default_value = "info")]
     log: String,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum ClockArg {
+    System,
+    Manual,
 }
 
 #[tokio::main]
@@ -52,7 +62,11 @@ async fn main() -> anyhow::Result<()> {
         queue_deleted_recently: cli.sqs_queue_deleted_recently,
     }
     .validate()?;
-    let server = Server::builder().settings(settings).spawn().await?;
+    let mut builder = Server::builder().settings(settings);
+    if let ClockArg::Manual = cli.clock {
+        builder = builder.manual_clock();
+    }
+    let server = builder.spawn().await?;
     println!("sluice listening on {}", server.endpoint_url());
     tracing::info!(addr = %server.addr(), "ready");
 

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use sluice_core::{AccountId, IdSource, Region};
+use sluice_core::{AccountId, Clock, IdSource, ManualClock, Region};
 use sluice_sqs::{RequestContext, SqsService};
 use sluice_wire::Credential;
 
@@ -14,6 +14,9 @@ pub struct AppState {
     pub settings: Settings,
     pub ids: Arc<IdSource>,
     pub sqs: SqsService,
+    pub clock: Arc<dyn Clock>,
+    /// Present when time is manual: the admin API advances it.
+    pub manual_clock: Option<ManualClock>,
 }
 
 impl AppState {
