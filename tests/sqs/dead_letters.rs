@@ -7,16 +7,7 @@ use sluice_tests::TestServer;
 use crate::code;
 
 async fn arn(t: &TestServer, url: &str) -> String {
-    t.sqs
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(A::QueueArn)
-        .send()
-        .await
-        .expect("attributes")
-        .attributes()
-        .expect("a")[&A::QueueArn]
-        .clone()
+    t.attribute(url, A::QueueArn).await
 }
 
 #[tokio::test]

@@ -55,16 +55,7 @@ async fn dead_lettered(t: &TestServer, count: usize) -> (String, String, String)
 }
 
 async fn visible(t: &TestServer, url: &str) -> String {
-    t.sqs
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(A::ApproximateNumberOfMessages)
-        .send()
-        .await
-        .expect("attributes")
-        .attributes()
-        .expect("a")[&A::ApproximateNumberOfMessages]
-        .clone()
+    t.attribute(url, A::ApproximateNumberOfMessages).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

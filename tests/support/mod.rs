@@ -40,6 +40,26 @@ impl TestServer {
             .expect("started with a manual clock")
     }
 
+    /// One attribute of a queue, as GetQueueAttributes reports it.
+    pub async fn attribute(
+        &self,
+        url: &str,
+        name: aws_sdk_sqs::types::QueueAttributeName,
+    ) -> String {
+        let out = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(url)
+            .attribute_names(name.clone())
+            .send()
+            .await
+            .expect("get queue attributes");
+        out.attributes()
+            .and_then(|a| a.get(&name))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// The manual clock's time in epoch milliseconds.
     pub fn now_millis(&self) -> u64 {
         use sluice_core::Clock;
