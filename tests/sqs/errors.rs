@@ -97,6 +97,10 @@ async fn malformed_and_unknown_json_requests() {
         r.json()["__type"],
         "com.amazon.coral.service#UnknownOperationException"
     );
+    // One framework error for both ways of naming an operation that does not exist.
+    assert_eq!(r.header("x-amzn-query-error"), Some("InvalidAction;Sender"));
+    let r = t.json("Teleport", "{}").await;
+    assert_eq!(r.header("x-amzn-query-error"), Some("InvalidAction;Sender"));
 }
 
 #[tokio::test]

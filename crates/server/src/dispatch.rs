@@ -13,19 +13,10 @@ use futures_util::FutureExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use http_body_util::{BodyExt, Limited};
 use sluice_wire::{
-    detect, render_error, DetectError, ErrorDescriptor, Fault, Protocol, Reply, Service,
+    detect, generic, render_error, DetectError, ErrorDescriptor, Protocol, Reply, Service,
 };
 
 use crate::state::AppState;
-
-fn generic(type_name: &'static str, query_code: &'static str, status: u16) -> ErrorDescriptor {
-    ErrorDescriptor {
-        type_name,
-        query_code,
-        fault: Fault::Sender,
-        status,
-    }
-}
 
 /// The protocol a request probably speaks, for errors raised before detection finishes.
 fn likely_protocol(headers: &HeaderMap) -> Protocol {
@@ -62,12 +53,7 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
                     render_error(
                         protocol,
                         &sluice_sqs::api::errors::WIRE,
-                        &ErrorDescriptor {
-                            type_name: "com.amazon.coral.service#InternalFailure",
-                            query_code: "InternalFailure",
-                            fault: Fault::Receiver,
-                            status: 500,
-                        },
+                        &generic::INTERNAL_FAILURE,
                         "The request processing has failed because of an unknown error, exception or failure.",
                         &request_id,
                     )
@@ -77,22 +63,14 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
         Err(BodyError::TooLarge) => render_error(
             protocol,
             &sluice_sqs::api::errors::WIRE,
-            &generic(
-                "com.amazon.coral.service#RequestEntityTooLargeException",
-                "RequestEntityTooLarge",
-                413,
-            ),
+            &generic::REQUEST_ENTITY_TOO_LARGE,
             &format!("Request body must be no larger than {limit} bytes."),
             &request_id,
         ),
         Err(BodyError::Io) => render_error(
-            likely_protocol(&parts.headers),
+            protocol,
             &sluice_sqs::api::errors::WIRE,
-            &generic(
-                "com.amazon.coral.service#SerializationException",
-                "MalformedInput",
-                400,
-            ),
+            &generic::SERIALIZATION,
             "The request body could not be read.",
             &request_id,
         ),
@@ -139,11 +117,7 @@ async fn route(
         Service::Sns | Service::Kinesis => render_error(
             detected.protocol,
             &sluice_sqs::api::errors::WIRE,
-            &generic(
-                "com.amazon.coral.service#UnknownOperationException",
-                "InvalidAction",
-                400,
-            ),
+            &generic::UNKNOWN_OPERATION,
             &format!(
                 "{:?} is not served by this version of Sluice yet.",
                 detected.service
@@ -154,44 +128,25 @@ async fn route(
 }
 
 fn detect_error(error: &DetectError, headers: &HeaderMap, request_id: &str) -> Reply {
-    let (desc, message) = match error {
+    let (desc, message): (&ErrorDescriptor, String) = match error {
         DetectError::MissingAction => (
-            generic(
-                "com.amazon.coral.service#MissingAction",
-                "MissingAction",
-                400,
-            ),
+            &generic::MISSING_ACTION,
             "The request must contain the parameter Action.".to_owned(),
         ),
         DetectError::UnknownAction(action) => (
-            generic(
-                "com.amazon.coral.service#UnknownOperationException",
-                "InvalidAction",
-                400,
-            ),
+            &generic::UNKNOWN_OPERATION,
             format!("The action {action} is not valid for this endpoint."),
         ),
         DetectError::UnknownTarget(target) => (
-            generic(
-                "com.amazon.coral.service#UnknownOperationException",
-                "UnknownOperationException",
-                400,
-            ),
+            &generic::UNKNOWN_OPERATION,
             format!("The operation {target} is not known."),
         ),
-        DetectError::MalformedQuery(e) => (
-            generic(
-                "com.amazon.coral.service#MalformedQueryString",
-                "MalformedQueryString",
-                404,
-            ),
-            e.to_string(),
-        ),
+        DetectError::MalformedQuery(e) => (&generic::MALFORMED_QUERY_STRING, e.to_string()),
     };
     render_error(
         likely_protocol(headers),
         &sluice_sqs::api::errors::WIRE,
-        &desc,
+        desc,
         &message,
         request_id,
     )

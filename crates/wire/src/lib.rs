@@ -4,6 +4,7 @@
 
 mod detect;
 mod error;
+pub mod generic;
 mod query;
 mod query_de;
 mod reply;

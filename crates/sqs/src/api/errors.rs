@@ -2,6 +2,7 @@
 //! the AWS model and recorded AWS responses give them. The match is exhaustive on purpose:
 //! a new error cannot ship without its wire form.
 
+use sluice_wire::generic;
 use sluice_wire::{ErrorDescriptor, Fault, Protocol, ServiceWire};
 
 use crate::SqsError;
@@ -21,44 +22,21 @@ const fn sender(type_name: &'static str, query_code: &'static str, status: u16) 
     }
 }
 
-/// Generic errors come from the AWS service framework, not the SQS model, so their `__type`
-/// carries a different namespace (a `#` in `type_name` overrides the SQS prefix).
-const INVALID_PARAMETER_VALUE: ErrorDescriptor = sender(
-    "com.amazon.coral.service#InvalidParameterValueException",
-    "InvalidParameterValue",
-    400,
-);
-
 pub fn describe(error: &SqsError) -> ErrorDescriptor {
     use SqsError as E;
     match error {
-        E::InvalidAction(_) => sender(
-            "com.amazon.coral.service#UnknownOperationException",
-            "InvalidAction",
-            400,
-        ),
-        E::MalformedQueryString(_) => sender(
-            "com.amazon.coral.service#MalformedQueryString",
-            "MalformedQueryString",
-            404,
-        ),
-        E::SerializationException(_) => sender(
-            "com.amazon.coral.service#SerializationException",
-            "SerializationException",
-            400,
-        ),
-        E::MissingParameter(_) => sender(
-            "com.amazon.coral.service#MissingRequiredParameterException",
-            "MissingParameter",
-            400,
-        ),
+        // Framework errors, shared by every service.
+        E::InvalidAction(_) => generic::UNKNOWN_OPERATION,
+        E::MalformedQueryString(_) => generic::MALFORMED_QUERY_STRING,
+        E::SerializationException(_) => generic::SERIALIZATION,
+        E::MissingParameter(_) => generic::MISSING_PARAMETER,
         E::QueueDoesNotExist => sender(
             "QueueDoesNotExist",
             "AWS.SimpleQueueService.NonExistentQueue",
             400,
         ),
         E::QueueAlreadyExists(_) => sender("QueueNameExists", "QueueAlreadyExists", 400),
-        E::InvalidQueueName | E::InvalidFifoQueueName => INVALID_PARAMETER_VALUE,
+        E::InvalidQueueName | E::InvalidFifoQueueName => generic::INVALID_PARAMETER_VALUE,
         E::InvalidAttributeName(_) | E::ConflictingEncryption => {
             sender("InvalidAttributeName", "InvalidAttributeName", 400)
         }
@@ -83,7 +61,7 @@ pub fn describe(error: &SqsError) -> ErrorDescriptor {
         ),
         E::InvalidParameterValue { .. }
         | E::InvalidParameterValueMessage(_)
-        | E::MessageTooLong(_) => INVALID_PARAMETER_VALUE,
+        | E::MessageTooLong(_) => generic::INVALID_PARAMETER_VALUE,
         E::InvalidMessageContents => {
             sender("InvalidMessageContents", "InvalidMessageContents", 400)
         }

@@ -290,18 +290,14 @@ impl SqsService {
         // Validated on a copy without holding this queue's lock: a redrive check locks the
         // target, which may be this very queue (or one whose own check waits on this one).
         let mut probe = cell.lock_live()?.attributes.clone();
-        let redrive = apply_local_attributes(&mut probe, &input.attributes)?;
-        if let Some((raw, policy)) = &redrive {
-            self.check_redrive_target(raw, policy, &cell.key.arn(), &probe)?;
-        }
+        self.apply_attributes(&mut probe, &input.attributes, &cell.key.arn())?;
         // Then applied to the current attributes, so a concurrent change to other attributes
         // (an AddPermission, say) is kept.
         let now = self.clock.now();
         let mut queue = cell.lock_live()?;
         let mut attributes = queue.attributes.clone();
-        apply_local_attributes(&mut attributes, &input.attributes)?;
-        if let Some((_, policy)) = redrive {
-            attributes.redrive_policy = Some(policy);
+        if apply_local_attributes(&mut attributes, &input.attributes)?.is_some() {
+            attributes.redrive_policy = probe.redrive_policy;
         }
         queue.advance(now);
         queue.attributes = attributes;
