@@ -12,10 +12,11 @@ use hyper_util::rt::TokioExecutor;
 use sluice::{RunningServer, Server};
 use sluice_core::ManualClock;
 
-/// A running server and an SQS client for it.
+/// A running server and SQS and SNS clients for it.
 pub struct TestServer {
     pub server: RunningServer,
     pub sqs: aws_sdk_sqs::Client,
+    pub sns: aws_sdk_sns::Client,
 }
 
 impl TestServer {
@@ -31,7 +32,8 @@ impl TestServer {
             .await
             .expect("server starts");
         let sqs = sqs_client(&server.endpoint_url(), "us-east-1");
-        TestServer { server, sqs }
+        let sns = sns_client(&server.endpoint_url(), "us-east-1");
+        TestServer { server, sqs, sns }
     }
 
     pub fn clock(&self) -> &ManualClock {
@@ -87,6 +89,17 @@ impl TestServer {
             .expect("queue url")
     }
 
+    /// A raw GET of `path` (admin endpoints, SubscribeURL).
+    pub async fn get(&self, path: &str) -> RawResponse {
+        raw_request(
+            http::Method::GET,
+            &format!("{}{path}", self.endpoint()),
+            &[],
+            Bytes::new(),
+        )
+        .await
+    }
+
     /// A raw POST; `headers` are added as given.
     pub async fn post(
         &self,
@@ -139,6 +152,18 @@ pub fn sqs_client_with_key(endpoint: &str, region: &str, access_key: &str) -> aw
     aws_sdk_sqs::Client::from_conf(config)
 }
 
+/// An SNS client for `endpoint` with throwaway credentials.
+pub fn sns_client(endpoint: &str, region: &str) -> aws_sdk_sns::Client {
+    let config = aws_sdk_sns::Config::builder()
+        .behavior_version(aws_sdk_sns::config::BehaviorVersion::latest())
+        .region(aws_sdk_sns::config::Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+        .endpoint_url(endpoint)
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .build();
+    aws_sdk_sns::Client::from_conf(config)
+}
+
 /// Status, headers and body of a raw response.
 #[derive(Debug)]
 pub struct RawResponse {
@@ -163,8 +188,24 @@ pub async fn raw_post(
     headers: &[(&str, &str)],
     body: Bytes,
 ) -> RawResponse {
+    raw_request(
+        http::Method::POST,
+        &format!("{endpoint}{path}"),
+        headers,
+        body,
+    )
+    .await
+}
+
+/// A raw request to a full URL.
+pub async fn raw_request(
+    method: http::Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Bytes,
+) -> RawResponse {
     let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build_http();
-    let mut request = http::Request::post(format!("{endpoint}{path}"));
+    let mut request = http::Request::builder().method(method).uri(url);
     for (k, v) in headers {
         request = request.header(*k, *v);
     }

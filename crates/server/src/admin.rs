@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::response::Response;
 use bytes::Bytes;
-use http::{HeaderValue, Method, StatusCode};
+use http::{HeaderValue, Method, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -23,7 +23,7 @@ struct Advance {
     millis: Option<u64>,
 }
 
-fn json_response(status: StatusCode, body: Value) -> Response {
+pub(crate) fn json_response(status: StatusCode, body: Value) -> Response {
     let mut response = Response::new(Body::from(body.to_string()));
     *response.status_mut() = status;
     response.headers_mut().insert(
@@ -33,21 +33,25 @@ fn json_response(status: StatusCode, body: Value) -> Response {
     response
 }
 
-fn error(status: StatusCode, message: &str) -> Response {
+pub(crate) fn error(status: StatusCode, message: &str) -> Response {
     json_response(status, json!({ "error": message }))
 }
 
 /// Answers an admin request, or `None` when the path is not an admin path.
-pub async fn handle(app: &AppState, method: &Method, path: &str, body: &Bytes) -> Option<Response> {
+pub async fn handle(app: &AppState, method: &Method, uri: &Uri, body: &Bytes) -> Option<Response> {
+    let path = uri.path();
+    if let Some(response) = crate::sns_admin::handle(app, method, uri) {
+        return Some(response);
+    }
     let response = match (method, path) {
         (&Method::GET | &Method::HEAD, "/health") => json_response(
             StatusCode::OK,
-            json!({ "status": "ok", "services": { "sqs": "running" } }),
+            json!({ "status": "ok", "services": { "sqs": "running", "sns": "running" } }),
         ),
         (&Method::GET | &Method::HEAD, "/_localstack/health") => json_response(
             StatusCode::OK,
             json!({
-                "services": { "sqs": "running" },
+                "services": { "sqs": "running", "sns": "running" },
                 "edition": "community",
                 "version": env!("CARGO_PKG_VERSION"),
             }),

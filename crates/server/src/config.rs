@@ -37,6 +37,9 @@ pub struct Settings {
     pub housekeeping: bool,
     /// AWS's 60-second wait before a deleted queue's name can be used again.
     pub queue_deleted_recently: bool,
+    /// Sign SNS envelopes delivered to SQS queues (RSA per message; HTTP deliveries are
+    /// always signed).
+    pub sns_sign_queue_messages: bool,
 }
 
 impl Default for Settings {
@@ -51,6 +54,7 @@ impl Default for Settings {
             max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
             housekeeping: true,
             queue_deleted_recently: true,
+            sns_sign_queue_messages: false,
         }
     }
 }
@@ -63,6 +67,7 @@ pub struct RawSettings {
     pub region: String,
     pub account_id: String,
     pub queue_deleted_recently: bool,
+    pub sns_sign_queue_messages: bool,
 }
 
 /// Every problem found in the raw settings.
@@ -108,6 +113,7 @@ impl RawSettings {
                 region,
                 account_id,
                 queue_deleted_recently: self.queue_deleted_recently,
+                sns_sign_queue_messages: self.sns_sign_queue_messages,
                 ..Settings::default()
             }),
             _ => Err(ConfigError(problems)),
@@ -127,6 +133,7 @@ mod tests {
             region: "Mars".into(),
             account_id: "123".into(),
             queue_deleted_recently: true,
+            sns_sign_queue_messages: false,
         }
         .validate()
         .expect_err("invalid");
@@ -137,6 +144,7 @@ mod tests {
             region: "eu-west-1".into(),
             account_id: "123456789012".into(),
             queue_deleted_recently: false,
+            sns_sign_queue_messages: true,
         }
         .validate()
         .expect("valid");

@@ -38,7 +38,7 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
     let reply = match read_body(body, limit).await {
         Ok(bytes) => {
             if let Some(response) =
-                crate::admin::handle(&app, &parts.method, parts.uri.path(), &bytes).await
+                crate::admin::handle(&app, &parts.method, &parts.uri, &bytes).await
             {
                 return response;
             }
@@ -114,7 +114,19 @@ async fn route(
             )
             .await
         }
-        Service::Sns | Service::Kinesis => render_error(
+        Service::Sns => {
+            let ctx = app.sns_context(parts, detected.credential.as_ref());
+            sluice_sns::serve(
+                &app.sns,
+                &ctx,
+                detected.protocol,
+                &detected.action,
+                &detected.payload,
+                request_id,
+            )
+            .await
+        }
+        Service::Kinesis => render_error(
             detected.protocol,
             &sluice_sqs::api::errors::WIRE,
             &generic::UNKNOWN_OPERATION,
@@ -170,4 +182,25 @@ fn into_response(reply: Reply, request_id: &str) -> Response {
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsigned_query_requests_reach_every_sns_operation() {
+        for action in sluice_sns::api::ACTIONS {
+            let uri: http::Uri = format!("/?Action={action}").parse().expect("uri");
+            let detected =
+                detect(&http::Method::GET, &uri, &HeaderMap::new(), Bytes::new()).expect("routes");
+            // Actions both services have go to SQS unless the request is signed for SNS.
+            let expected = if ["AddPermission", "RemovePermission"].contains(action) {
+                Service::Sqs
+            } else {
+                Service::Sns
+            };
+            assert_eq!(detected.service, expected, "{action}");
+        }
+    }
 }

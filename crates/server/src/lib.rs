@@ -15,8 +15,10 @@
 //! ```
 
 mod admin;
+mod bridge;
 pub mod config;
 mod dispatch;
+mod sns_admin;
 mod state;
 
 use std::net::SocketAddr;
@@ -133,6 +135,21 @@ impl ServerBuilder {
             settings.queue_deleted_recently,
         ));
         let sqs = SqsService::new(registry.clone(), ids.clone(), scheduler.clone());
+        let ports = sluice_sns::Ports {
+            queues: Arc::new(bridge::SqsBridge {
+                sqs: sqs.clone(),
+                sender_id: Arc::from("AIDAIT2UOQQY3AUEKVGXU"),
+            }),
+            http: Arc::new(bridge::HttpClient::new()),
+        };
+        let sns = sluice_sns::SnsService::new(
+            ids.clone(),
+            scheduler.clone(),
+            ports,
+            sluice_sns::DeliveryOptions {
+                sign_queue_messages: settings.sns_sign_queue_messages,
+            },
+        );
         if settings.housekeeping {
             scheduler.every(HOUSEKEEPING_PERIOD, move |now| {
                 for cell in registry.all() {
@@ -145,6 +162,7 @@ impl ServerBuilder {
             settings,
             ids,
             sqs,
+            sns,
             clock,
             manual_clock: manual.clone(),
         });

@@ -31,6 +31,11 @@ struct Cli {
     /// same name (`QueueDeletedRecently`). Set to false when tests recreate queues quickly.
     #[arg(long, env = "SLUICE_SQS_QUEUE_DELETED_RECENTLY", default_value_t = true, action = clap::ArgAction::Set)]
     sqs_queue_deleted_recently: bool,
+    /// Sign the SNS envelopes delivered to SQS queues, as AWS does. Off by default: an RSA
+    /// signature per message costs more than the rest of a publish. Deliveries to HTTP
+    /// endpoints are always signed.
+    #[arg(long, env = "SLUICE_SNS_SIGN_QUEUE_MESSAGES", default_value_t = false, action = clap::ArgAction::Set)]
+    sns_sign_queue_messages: bool,
     /// Time source: `system` follows real time; `manual` stands still until
     /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order).
     #[arg(long, env = "SLUICE_CLOCK", value_enum, default_value = "system")]
@@ -60,6 +65,7 @@ async fn main() -> anyhow::Result<()> {
         region: cli.region,
         account_id: cli.account_id,
         queue_deleted_recently: cli.sqs_queue_deleted_recently,
+        sns_sign_queue_messages: cli.sns_sign_queue_messages,
     }
     .validate()?;
     let mut builder = Server::builder().settings(settings);

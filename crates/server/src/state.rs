@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use sluice_core::{AccountId, Clock, IdSource, ManualClock, Region};
+use sluice_sns::SnsService;
 use sluice_sqs::{RequestContext, SqsService};
 use sluice_wire::Credential;
 
@@ -14,6 +15,7 @@ pub struct AppState {
     pub settings: Settings,
     pub ids: Arc<IdSource>,
     pub sqs: SqsService,
+    pub sns: SnsService,
     pub clock: Arc<dyn Clock>,
     /// Present when time is manual: the admin API advances it.
     pub manual_clock: Option<ManualClock>,
@@ -52,6 +54,20 @@ impl AppState {
             host,
             path: parts.uri.path().to_owned(),
             sender_id,
+        }
+    }
+
+    /// The SNS view of a request: account, region and host, derived as for SQS.
+    pub fn sns_context(
+        &self,
+        parts: &http::request::Parts,
+        credential: Option<&Credential>,
+    ) -> sluice_sns::RequestContext {
+        let sqs = self.sqs_context(parts, credential);
+        sluice_sns::RequestContext {
+            account: sqs.account,
+            region: sqs.region,
+            host: sqs.host,
         }
     }
 }

@@ -105,6 +105,51 @@ const SQS_ACTIONS: &[&str] = &[
     "UntagQueue",
 ];
 
+/// SNS actions no other service has, for routing unsigned Query requests (a SubscribeURL
+/// or UnsubscribeURL opened in a browser or with curl).
+const SNS_ACTIONS: &[&str] = &[
+    "CheckIfPhoneNumberIsOptedOut",
+    "ConfirmSubscription",
+    "CreatePlatformApplication",
+    "CreatePlatformEndpoint",
+    "CreateSMSSandboxPhoneNumber",
+    "CreateTopic",
+    "DeleteEndpoint",
+    "DeletePlatformApplication",
+    "DeleteSMSSandboxPhoneNumber",
+    "DeleteTopic",
+    "GetDataProtectionPolicy",
+    "GetEndpointAttributes",
+    "GetPlatformApplicationAttributes",
+    "GetSMSAttributes",
+    "GetSMSSandboxAccountStatus",
+    "GetSubscriptionAttributes",
+    "GetTopicAttributes",
+    "ListEndpointsByPlatformApplication",
+    "ListOriginationNumbers",
+    "ListPhoneNumbersOptedOut",
+    "ListPlatformApplications",
+    "ListSMSSandboxPhoneNumbers",
+    "ListSubscriptions",
+    "ListSubscriptionsByTopic",
+    "ListTagsForResource",
+    "ListTopics",
+    "OptInPhoneNumber",
+    "Publish",
+    "PublishBatch",
+    "PutDataProtectionPolicy",
+    "SetEndpointAttributes",
+    "SetPlatformApplicationAttributes",
+    "SetSMSAttributes",
+    "SetSubscriptionAttributes",
+    "SetTopicAttributes",
+    "Subscribe",
+    "TagResource",
+    "Unsubscribe",
+    "UntagResource",
+    "VerifySMSSandboxPhoneNumber",
+];
+
 /// Routes a request. `body` is the whole (already size-bounded) request body.
 pub fn detect(
     method: &Method,
@@ -173,6 +218,11 @@ pub fn detect(
             SQS_ACTIONS
                 .contains(&action.as_str())
                 .then_some(Service::Sqs)
+        })
+        .or_else(|| {
+            SNS_ACTIONS
+                .contains(&action.as_str())
+                .then_some(Service::Sns)
         })
         .ok_or_else(|| DetectError::UnknownAction(action.clone()))?;
     Ok(Detected {
@@ -278,6 +328,14 @@ mod tests {
         assert_eq!(d.credential.expect("cred").region, "eu-west-1");
         let d = req(Method::POST, "/000000000000/jobs", &[], "Action=Whatever").expect("routes");
         assert_eq!(d.service, Service::Sqs);
+        let d = req(
+            Method::GET,
+            "/?Action=ConfirmSubscription&Token=ab",
+            &[],
+            "",
+        )
+        .expect("routes");
+        assert_eq!(d.service, Service::Sns);
         assert_eq!(
             req(Method::POST, "/", &[], "Action=Whatever").expect_err("unknown"),
             DetectError::UnknownAction("Whatever".into())

@@ -2,6 +2,7 @@
 //! speaks, AWS Query decoding into serde inputs, XML and JSON writing, error rendering per
 //! protocol, and SigV4 credential-scope parsing. No tokio, no axum, no service semantics.
 
+pub mod de;
 mod detect;
 mod error;
 pub mod generic;

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::de::{entry_map, string_map, string_or_number};
+use sluice_wire::de::{entry_map, string_map, string_or_number};
 
 /// `MessageAttributeValue` as sent.
 #[derive(Debug, Default, Deserialize)]

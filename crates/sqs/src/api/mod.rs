@@ -3,7 +3,6 @@
 //! `SqsRequest` and `SqsResponse` are closed enums generated from one list, so a new
 //! operation is added in exactly one place and the compiler finds the rest.
 
-mod de;
 pub mod errors;
 pub mod input;
 pub mod output;

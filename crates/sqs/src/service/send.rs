@@ -14,7 +14,7 @@ use crate::api::output::{SendMessageBatchOutput, SendMessageBatchResultEntry, Se
 use crate::engine::{
     md5_of_attributes, md5_of_body, md5_of_system_attributes, valid_group_or_dedup_id,
     validate_attributes, validate_text, AttributeData, AttributeValue, MessageAttributes,
-    MessageContent, NewMessage, Queue, QueueCell, MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE,
+    MessageContent, NewMessage, Queue, QueueCell, QueueKey, MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE,
 };
 use crate::SqsError;
 
@@ -222,7 +222,7 @@ fn batch_size(entries: &[SendMessageInput]) -> usize {
 }
 
 impl SqsService {
-    fn content(&self, ctx: &RequestContext, message: NewMessage) -> MessageContent {
+    fn content(&self, sender_id: &Arc<str>, message: NewMessage) -> MessageContent {
         MessageContent {
             id: self.ids.uuid_u128(),
             md5_of_body: md5_of_body(&message.body),
@@ -232,17 +232,17 @@ impl SqsService {
             message_group_id: message.message_group_id.map(Arc::from),
             sequence_number: None,
             deduplication_id: None,
-            sender_id: ctx.sender_id.clone(),
+            sender_id: sender_id.clone(),
             sent_at: self.clock.now(),
         }
     }
 
     /// Builds the stored form of a message outside any lock (id, digests, allocation).
-    fn build(&self, ctx: &RequestContext, prepared: Prepared) -> Built {
+    fn build(&self, sender_id: &Arc<str>, prepared: Prepared) -> Built {
         let size = prepared.message.body.len() + prepared.attributes_size;
         let requested_delay = prepared.message.delay_seconds;
         let dedup_id = prepared.dedup_id;
-        let content = self.content(ctx, prepared.message);
+        let content = self.content(sender_id, prepared.message);
         let out = SendMessageOutput {
             md5_of_message_body: hex::encode(content.md5_of_body),
             md5_of_message_attributes: prepared.md5_of_attributes,
@@ -265,8 +265,32 @@ impl SqsService {
         mut input: SendMessageInput,
     ) -> Result<SendMessageOutput, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.take().as_deref())?;
-        let kind = QueueKind::of(&cell)?;
-        let built = self.build(ctx, prepare(input, kind)?);
+        self.send_to(&cell, &ctx.sender_id, input)
+    }
+
+    /// Sends a message on behalf of another service of this process (SNS fan-out), with
+    /// SendMessage's validation: no HTTP round trip, no request context.
+    pub fn send_internal(
+        &self,
+        queue: &QueueKey,
+        sender_id: &Arc<str>,
+        input: SendMessageInput,
+    ) -> Result<SendMessageOutput, SqsError> {
+        let cell = self
+            .registry
+            .get(queue)
+            .ok_or(SqsError::QueueDoesNotExist)?;
+        self.send_to(&cell, sender_id, input)
+    }
+
+    fn send_to(
+        &self,
+        cell: &QueueCell,
+        sender_id: &Arc<str>,
+        input: SendMessageInput,
+    ) -> Result<SendMessageOutput, SqsError> {
+        let kind = QueueKind::of(cell)?;
+        let built = self.build(sender_id, prepare(input, kind)?);
         let mut wakeups = Wakeups::default();
         let out = {
             let mut queue = cell.lock_live()?;
@@ -276,7 +300,7 @@ impl SqsService {
             wakeups.note(visible, before, queue.next_wake(), now);
             out
         };
-        wakeups.signal(&cell);
+        wakeups.signal(cell);
         Ok(out)
     }
 
@@ -303,7 +327,10 @@ impl SqsService {
             .into_iter()
             .map(|mut entry| {
                 let id = entry.id.take().unwrap_or_default();
-                (id, prepare(entry, kind).map(|p| self.build(ctx, p)))
+                (
+                    id,
+                    prepare(entry, kind).map(|p| self.build(&ctx.sender_id, p)),
+                )
             })
             .collect();
         let mut out = SendMessageBatchOutput::default();

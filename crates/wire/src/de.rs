@@ -1,4 +1,4 @@
-//! Serde helpers for inputs that must read both protocols the same way: maps kept in request
+//! Serde helpers for inputs that must read Query and JSON the same way: maps kept in request
 //! order (AWS reports the first offending attribute), and scalars that JSON clients may send as
 //! numbers or booleans where the model says string (AWS coerces them).
 

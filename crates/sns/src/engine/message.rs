@@ -1,0 +1,176 @@
+//! A published message as every subscription sees it: the default body and any per-protocol
+//! bodies (`MessageStructure=json`), its typed attributes, and for FIFO topics the group,
+//! deduplication id and sequence number.
+
+use std::sync::Arc;
+
+use sluice_core::Timestamp;
+
+use super::filter::AttributeRef;
+
+/// The largest message SNS takes, body and attributes together: 256 KiB.
+pub const MAX_MESSAGE_BYTES: usize = 262_144;
+/// The longest subject.
+pub const MAX_SUBJECT_CHARS: usize = 100;
+/// How many message attributes one message may carry.
+pub const MAX_MESSAGE_ATTRIBUTES: usize = 10;
+
+/// A message attribute's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttributeData {
+    Text(String),
+    Binary(Vec<u8>),
+}
+
+/// One message attribute, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageAttribute {
+    pub name: String,
+    /// `String`, `Number`, `Binary`, `String.Array`, or one of those with a custom suffix.
+    pub data_type: String,
+    pub value: AttributeData,
+}
+
+impl MessageAttribute {
+    /// The base type: `String.Array` keeps its name, custom suffixes are dropped.
+    pub fn base_type(&self) -> &str {
+        if self.data_type == "String.Array" {
+            return "String.Array";
+        }
+        self.data_type
+            .split_once('.')
+            .map_or(self.data_type.as_str(), |(base, _)| base)
+    }
+
+    /// Bytes this attribute counts against the message size.
+    pub fn size(&self) -> usize {
+        let value = match &self.value {
+            AttributeData::Text(s) => s.len(),
+            AttributeData::Binary(b) => b.len(),
+        };
+        self.name.len() + self.data_type.len() + value
+    }
+
+    pub fn as_filter_ref(&self) -> AttributeRef<'_> {
+        AttributeRef {
+            data_type: self.base_type(),
+            value: match &self.value {
+                AttributeData::Text(s) => s,
+                AttributeData::Binary(_) => "",
+            },
+        }
+    }
+}
+
+/// FIFO facts of a message published to a FIFO topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FifoFacts {
+    pub group_id: String,
+    pub dedup_id: String,
+    pub sequence_number: String,
+}
+
+/// A message accepted by Publish, shared by every delivery of it.
+#[derive(Debug)]
+pub struct Published {
+    pub message_id: String,
+    pub topic_arn: Arc<str>,
+    pub subject: Option<String>,
+    /// The body for protocols without their own entry in a `MessageStructure=json` message.
+    pub message: String,
+    /// `(protocol, body)` pairs of a `MessageStructure=json` message, `default` excluded.
+    pub per_protocol: Vec<(String, String)>,
+    pub attributes: Vec<MessageAttribute>,
+    pub timestamp: Timestamp,
+    pub fifo: Option<FifoFacts>,
+}
+
+impl Published {
+    /// The body a subscription of `protocol` receives.
+    pub fn body_for(&self, protocol: &str) -> &str {
+        self.per_protocol
+            .iter()
+            .find(|(p, _)| p == protocol)
+            .map_or(self.message.as_str(), |(_, body)| body.as_str())
+    }
+
+    pub fn attribute(&self, name: &str) -> Option<&MessageAttribute> {
+        self.attributes.iter().find(|a| a.name == name)
+    }
+}
+
+/// AWS's rule for message attribute names: up to 256 characters of letters, digits, `_`, `-`
+/// and `.`; no leading, trailing or doubled period; no `AWS.` or `Amazon.` prefix.
+pub fn valid_attribute_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    !name.is_empty()
+        && name.len() <= 256
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && !name.contains("..")
+        && !lower.starts_with("aws.")
+        && !lower.starts_with("amazon.")
+}
+
+/// A `Number` attribute's value as AWS accepts it: a decimal number, optionally signed, with
+/// an optional exponent, in ±10^308.
+pub fn valid_number(value: &str) -> bool {
+    let v = value.trim();
+    !v.is_empty()
+        && v.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && v.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_names() {
+        for ok in ["color", "a.b", "A_b-1", &"x".repeat(256)] {
+            assert!(valid_attribute_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            ".a",
+            "a.",
+            "a..b",
+            "AWS.x",
+            "amazon.y",
+            "a b",
+            &"x".repeat(257),
+        ] {
+            assert!(!valid_attribute_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        for ok in ["1", "-2.5", "1e10", "+3"] {
+            assert!(valid_number(ok), "{ok}");
+        }
+        for bad in ["", "abc", "1e999", "NaN", "inf", "0x10"] {
+            assert!(!valid_number(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn per_protocol_bodies_fall_back_to_default() {
+        let m = Published {
+            message_id: "m".into(),
+            topic_arn: "arn:aws:sns:us-east-1:000000000000:t".into(),
+            subject: None,
+            message: "default".into(),
+            per_protocol: vec![("sqs".into(), "for sqs".into())],
+            attributes: Vec::new(),
+            timestamp: Timestamp(0),
+            fifo: None,
+        };
+        assert_eq!(m.body_for("sqs"), "for sqs");
+        assert_eq!(m.body_for("http"), "default");
+    }
+}

@@ -1,0 +1,154 @@
+//! Every topic and subscription of the process, by ARN. Lookups clone an `Arc` under a read
+//! lock; changes to the set take the write lock. Lock order: registry, then a topic's lock.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use super::subscription::Subscription;
+use super::topic::TopicCell;
+
+/// How many items a List* page holds, as AWS pages them.
+pub const PAGE_SIZE: usize = 100;
+
+#[derive(Debug, Default)]
+pub struct Registry {
+    state: RwLock<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    topics: BTreeMap<Arc<str>, Arc<TopicCell>>,
+    subscriptions: BTreeMap<Arc<str>, Arc<Subscription>>,
+}
+
+/// One page of a listing and the token for the next.
+#[derive(Debug)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+}
+
+impl Registry {
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn topic(&self, arn: &str) -> Option<Arc<TopicCell>> {
+        self.read().topics.get(arn).cloned()
+    }
+
+    /// The topic named by `arn`, created by `make` if there is none. Returns whether it was
+    /// created.
+    pub fn get_or_create_topic(
+        &self,
+        arn: &str,
+        make: impl FnOnce() -> TopicCell,
+    ) -> (Arc<TopicCell>, bool) {
+        if let Some(existing) = self.topic(arn) {
+            return (existing, false);
+        }
+        let mut state = self.write();
+        if let Some(existing) = state.topics.get(arn) {
+            return (existing.clone(), false);
+        }
+        let cell = Arc::new(make());
+        state.topics.insert(cell.arn.clone(), cell.clone());
+        (cell, true)
+    }
+
+    /// Removes a topic and all its subscriptions.
+    pub fn delete_topic(&self, arn: &str) -> Option<Arc<TopicCell>> {
+        let mut state = self.write();
+        let cell = state.topics.remove(arn)?;
+        let subscribers = cell.subscribers();
+        for sub in subscribers.iter() {
+            state.subscriptions.remove(&sub.arn);
+        }
+        Some(cell)
+    }
+
+    /// Topics whose ARN starts with `prefix` (one account and region), after `token`.
+    pub fn topics_page(&self, prefix: &str, token: Option<&str>) -> Page<Arc<TopicCell>> {
+        let state = self.read();
+        page(&state.topics, prefix, token, |_| true)
+    }
+
+    pub fn subscription(&self, arn: &str) -> Option<Arc<Subscription>> {
+        self.read().subscriptions.get(arn).cloned()
+    }
+
+    /// Adds a subscription to its topic, unless the topic was deleted meanwhile.
+    pub fn add_subscription(&self, topic: &TopicCell, subscription: Arc<Subscription>) -> bool {
+        let mut state = self.write();
+        if !state.topics.contains_key(&topic.arn) {
+            return false;
+        }
+        topic.lock().add_subscriber(subscription.clone());
+        state
+            .subscriptions
+            .insert(subscription.arn.clone(), subscription);
+        true
+    }
+
+    pub fn remove_subscription(&self, arn: &str) -> Option<Arc<Subscription>> {
+        let mut state = self.write();
+        let sub = state.subscriptions.remove(arn)?;
+        if let Some(topic) = state.topics.get(&sub.topic_arn) {
+            topic.lock().remove_subscriber(arn);
+        }
+        Some(sub)
+    }
+
+    /// Subscriptions whose ARN starts with `prefix` and that `keep` accepts, after `token`.
+    pub fn subscriptions_page(
+        &self,
+        prefix: &str,
+        token: Option<&str>,
+        keep: impl Fn(&Subscription) -> bool,
+    ) -> Page<Arc<Subscription>> {
+        let state = self.read();
+        page(&state.subscriptions, prefix, token, |s| keep(s))
+    }
+
+    /// Every topic, for inspection and metrics.
+    pub fn all_topics(&self) -> Vec<Arc<TopicCell>> {
+        self.read().topics.values().cloned().collect()
+    }
+
+    /// Forgets everything (the admin reset).
+    pub fn clear(&self) {
+        *self.write() = State::default();
+    }
+}
+
+/// A page of `map`'s values under `prefix`, starting at the key `token` names. The token is
+/// the first key of the next page, so a page never repeats or skips an item that stays.
+fn page<V: Clone>(
+    map: &BTreeMap<Arc<str>, V>,
+    prefix: &str,
+    token: Option<&str>,
+    keep: impl Fn(&V) -> bool,
+) -> Page<V> {
+    let start = token.unwrap_or(prefix);
+    let mut items = Vec::new();
+    let mut next_token = None;
+    for (key, value) in map.range::<str, _>((Bound::Included(start), Bound::Unbounded)) {
+        if !key.starts_with(prefix) {
+            break;
+        }
+        if !keep(value) {
+            continue;
+        }
+        if items.len() == PAGE_SIZE {
+            next_token = Some(key.to_string());
+            break;
+        }
+        items.push(value.clone());
+    }
+    Page { items, next_token }
+}

@@ -1,0 +1,543 @@
+//! Fan-out, off the publish path: Publish queues one job per message on a bounded channel
+//! (a full channel makes publishers wait: accepted messages are never dropped), and one
+//! worker delivers jobs in order — to SQS through the `QueueSink` port, to HTTP endpoints
+//! through `HttpSink` with retries on the shared clock, and to the outbox otherwise. One
+//! worker keeps per-topic order, which FIFO topics need.
+
+use std::cell::OnceCell;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sluice_core::{IdSource, Scheduler};
+use tokio::sync::mpsc;
+
+use super::envelope::{self, Confirmation, NotificationFields};
+use super::{signing, BoxFuture, Ports};
+use crate::engine::{
+    DeliveryProtocol, MessageAttribute, Outbox, OutboxKind, OutboxRecord, Platforms, Published,
+    Subscription,
+};
+
+/// Jobs waiting for the worker before publishers wait.
+const CHANNEL_CAPACITY: usize = 4096;
+/// What an SQS envelope carries for `Signature` when queue deliveries are not signed.
+pub const UNSIGNED: &str = "UNSIGNED";
+
+/// A message for an SQS queue of this process.
+#[derive(Debug, Clone)]
+pub struct QueueMessage {
+    pub body: String,
+    /// Raw deliveries carry the published attributes as SQS message attributes.
+    pub attributes: Vec<MessageAttribute>,
+    pub group_id: Option<String>,
+    pub dedup_id: Option<String>,
+}
+
+/// Delivery into SQS, implemented by the process that hosts both services.
+pub trait QueueSink: Send + Sync {
+    /// Enqueues into the queue `queue_arn`; the error says why it could not.
+    fn deliver(&self, queue_arn: &str, message: QueueMessage) -> Result<(), String>;
+}
+
+/// One HTTP POST to a subscriber.
+#[derive(Debug, Clone)]
+pub struct HttpRequest {
+    pub url: String,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+}
+
+/// An HTTP client, implemented by the server. Answers the response status.
+pub trait HttpSink: Send + Sync {
+    fn post(&self, request: HttpRequest) -> BoxFuture<Result<u16, String>>;
+}
+
+/// Settings of delivery that do not change at run time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeliveryOptions {
+    /// Sign envelopes delivered to SQS (RSA per message: costly, so off by default).
+    pub sign_queue_messages: bool,
+}
+
+enum Job {
+    Publish {
+        message: Arc<Published>,
+        subscribers: Arc<[Arc<Subscription>]>,
+        base_url: Arc<str>,
+        signature_version: Arc<str>,
+    },
+    Confirm {
+        subscription: Arc<Subscription>,
+        kind: &'static str,
+        base_url: Arc<str>,
+        signature_version: Arc<str>,
+    },
+}
+
+/// The publish side of the delivery channel.
+#[derive(Debug, Clone)]
+pub(crate) struct Dispatcher {
+    tx: mpsc::Sender<JobBox>,
+}
+
+struct JobBox(Job);
+
+impl std::fmt::Debug for JobBox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Job")
+    }
+}
+
+struct Worker {
+    scheduler: Scheduler,
+    ports: Ports,
+    outbox: Arc<Outbox>,
+    platforms: Arc<Platforms>,
+    ids: Arc<IdSource>,
+    options: DeliveryOptions,
+}
+
+impl Dispatcher {
+    pub(crate) fn start(
+        scheduler: Scheduler,
+        ports: Ports,
+        outbox: Arc<Outbox>,
+        platforms: Arc<Platforms>,
+        ids: Arc<IdSource>,
+        options: DeliveryOptions,
+    ) -> Dispatcher {
+        let (tx, mut rx) = mpsc::channel::<JobBox>(CHANNEL_CAPACITY);
+        let worker = Arc::new(Worker {
+            scheduler: scheduler.clone(),
+            ports,
+            outbox,
+            platforms,
+            ids,
+            options,
+        });
+        let cancel = scheduler.shutdown_token();
+        scheduler.spawn(async move {
+            loop {
+                let job = tokio::select! {
+                    _ = cancel.cancelled() => break,
+                    job = rx.recv() => job,
+                };
+                let Some(JobBox(job)) = job else { break };
+                worker.run(job);
+            }
+        });
+        Dispatcher { tx }
+    }
+
+    /// Queues a published message for its subscribers; waits while the channel is full.
+    pub(crate) async fn publish(
+        &self,
+        message: Arc<Published>,
+        subscribers: Arc<[Arc<Subscription>]>,
+        base_url: Arc<str>,
+        signature_version: Arc<str>,
+    ) {
+        if subscribers.is_empty() {
+            return;
+        }
+        let job = Job::Publish {
+            message,
+            subscribers,
+            base_url,
+            signature_version,
+        };
+        if self.tx.send(JobBox(job)).await.is_err() {
+            tracing::warn!("sns delivery worker stopped; message not delivered");
+        }
+    }
+
+    /// Sends a `SubscriptionConfirmation` or `UnsubscribeConfirmation` to an HTTP endpoint.
+    pub(crate) async fn confirm(
+        &self,
+        subscription: Arc<Subscription>,
+        kind: &'static str,
+        base_url: Arc<str>,
+        signature_version: Arc<str>,
+    ) {
+        let job = Job::Confirm {
+            subscription,
+            kind,
+            base_url,
+            signature_version,
+        };
+        let _ = self.tx.send(JobBox(job)).await;
+    }
+}
+
+/// `SubscribeURL` of a confirmation.
+pub(crate) fn subscribe_url(base_url: &str, topic_arn: &str, token: &str) -> String {
+    format!("{base_url}/?Action=ConfirmSubscription&TopicArn={topic_arn}&Token={token}")
+}
+
+fn unsubscribe_url(base_url: &str, subscription_arn: &str) -> String {
+    format!("{base_url}/?Action=Unsubscribe&SubscriptionArn={subscription_arn}")
+}
+
+impl Worker {
+    fn run(self: &Arc<Self>, job: Job) {
+        match job {
+            Job::Publish {
+                message,
+                subscribers,
+                base_url,
+                signature_version,
+            } => {
+                let parsed_body = OnceCell::new();
+                for sub in subscribers.iter() {
+                    if !sub.is_confirmed() || !sub.accepts(&message, &parsed_body) {
+                        continue;
+                    }
+                    self.deliver(&message, sub, &base_url, &signature_version);
+                }
+            }
+            Job::Confirm {
+                subscription,
+                kind,
+                base_url,
+                signature_version,
+            } => self.send_confirmation(&subscription, kind, &base_url, &signature_version),
+        }
+    }
+
+    fn envelope(
+        &self,
+        message: &Published,
+        sub: &Subscription,
+        base_url: &str,
+        version: &str,
+        signed: bool,
+    ) -> String {
+        let body = message.body_for(sub.protocol.as_str());
+        let unsubscribe = unsubscribe_url(base_url, &sub.arn);
+        let cert_url = format!("{base_url}{}", signing::CERT_PATH);
+        let signature = if message.fifo.is_some() {
+            None
+        } else if signed {
+            Some(signing::sign(
+                version,
+                &envelope::notification_string_to_sign(message, body),
+            ))
+        } else {
+            Some(UNSIGNED.to_owned())
+        };
+        envelope::notification(
+            message,
+            &NotificationFields {
+                body,
+                unsubscribe_url: &unsubscribe,
+                signature: signature
+                    .as_deref()
+                    .map(|s| (version, s, cert_url.as_str())),
+            },
+        )
+    }
+
+    fn deliver(
+        self: &Arc<Self>,
+        message: &Published,
+        sub: &Subscription,
+        base_url: &str,
+        version: &str,
+    ) {
+        let (raw, dead_letter_queue) = {
+            let settings = sub.settings();
+            (settings.raw, settings.dead_letter_queue.clone())
+        };
+        match sub.protocol {
+            DeliveryProtocol::Sqs => {
+                let queued = if raw {
+                    QueueMessage {
+                        body: message.body_for("sqs").to_owned(),
+                        attributes: message.attributes.clone(),
+                        group_id: None,
+                        dedup_id: None,
+                    }
+                } else {
+                    QueueMessage {
+                        body: self.envelope(
+                            message,
+                            sub,
+                            base_url,
+                            version,
+                            self.options.sign_queue_messages,
+                        ),
+                        attributes: Vec::new(),
+                        group_id: None,
+                        dedup_id: None,
+                    }
+                };
+                let queued = with_fifo_facts(queued, message);
+                if let Err(reason) = self.ports.queues.deliver(&sub.endpoint, queued.clone()) {
+                    self.dead_letter(sub, dead_letter_queue.as_deref(), queued, &reason);
+                }
+            }
+            DeliveryProtocol::Http | DeliveryProtocol::Https => {
+                let body = if raw {
+                    message.body_for(sub.protocol.as_str()).to_owned()
+                } else {
+                    self.envelope(message, sub, base_url, version, true)
+                };
+                let mut headers = vec![
+                    ("x-amz-sns-message-type", "Notification".to_owned()),
+                    ("x-amz-sns-message-id", message.message_id.clone()),
+                    ("x-amz-sns-topic-arn", message.topic_arn.to_string()),
+                    ("x-amz-sns-subscription-arn", sub.arn.to_string()),
+                    ("content-type", "text/plain; charset=UTF-8".to_owned()),
+                    (
+                        "user-agent",
+                        "Amazon Simple Notification Service Agent".to_owned(),
+                    ),
+                ];
+                if raw {
+                    headers.push(("x-amz-sns-rawdelivery", "true".to_owned()));
+                }
+                let request = HttpRequest {
+                    url: sub.endpoint.clone(),
+                    headers,
+                    body,
+                };
+                let queued = with_fifo_facts(
+                    QueueMessage {
+                        body: request.body.clone(),
+                        attributes: Vec::new(),
+                        group_id: None,
+                        dedup_id: None,
+                    },
+                    message,
+                );
+                self.post_with_retries(
+                    request,
+                    retry_policy(sub),
+                    dead_letter_queue,
+                    queued,
+                    sub.arn.clone(),
+                );
+            }
+            DeliveryProtocol::EmailJson => {
+                let body = self.envelope(message, sub, base_url, version, true);
+                self.record(OutboxKind::Email, message, sub, body);
+            }
+            DeliveryProtocol::Email => {
+                let body = message.body_for("email").to_owned();
+                self.record(OutboxKind::Email, message, sub, body);
+            }
+            DeliveryProtocol::Sms => {
+                let body = message.body_for("sms").to_owned();
+                self.record(OutboxKind::Sms, message, sub, body);
+            }
+            DeliveryProtocol::Lambda => {
+                let body = message.body_for("lambda").to_owned();
+                self.record(OutboxKind::Lambda, message, sub, body);
+            }
+            DeliveryProtocol::Firehose => {
+                let body = if raw {
+                    message.body_for("firehose").to_owned()
+                } else {
+                    self.envelope(message, sub, base_url, version, false)
+                };
+                self.record(OutboxKind::Firehose, message, sub, body);
+            }
+            DeliveryProtocol::Application => {
+                let platform = {
+                    let platforms = self.platforms.lock();
+                    match platforms.endpoints.get(&sub.endpoint) {
+                        Some(endpoint) if endpoint.enabled() => platform_of(&sub.endpoint),
+                        _ => return,
+                    }
+                };
+                let body = message.body_for(platform).to_owned();
+                self.record(OutboxKind::Application, message, sub, body);
+            }
+        }
+    }
+
+    fn record(&self, kind: OutboxKind, message: &Published, sub: &Subscription, body: String) {
+        let (region, account) = region_and_account(&sub.topic_arn);
+        self.outbox.push(OutboxRecord {
+            kind,
+            account: account.to_owned(),
+            region: region.to_owned(),
+            destination: sub.endpoint.clone(),
+            message_id: message.message_id.clone(),
+            topic_arn: Some(message.topic_arn.to_string()),
+            subscription_arn: Some(sub.arn.to_string()),
+            subject: message.subject.clone(),
+            message: body,
+            message_structure: (!message.per_protocol.is_empty()).then(|| "json".to_owned()),
+            attributes: message.attributes.clone(),
+            timestamp: message.timestamp,
+        });
+    }
+
+    fn dead_letter(
+        &self,
+        sub: &Subscription,
+        dead_letter_queue: Option<&str>,
+        message: QueueMessage,
+        reason: &str,
+    ) {
+        match dead_letter_queue {
+            Some(dlq) => {
+                if let Err(e) = self.ports.queues.deliver(dlq, message) {
+                    tracing::warn!(subscription = %sub.arn, %dlq, error = %e, "sns dead-letter delivery failed; message dropped");
+                }
+            }
+            None => {
+                tracing::warn!(subscription = %sub.arn, endpoint = %sub.endpoint, %reason, "sns delivery failed; message dropped");
+            }
+        }
+    }
+
+    fn post_with_retries(
+        self: &Arc<Self>,
+        request: HttpRequest,
+        policy: RetryPolicy,
+        dead_letter_queue: Option<String>,
+        dead_letter_message: QueueMessage,
+        subscription_arn: Arc<str>,
+    ) {
+        let worker = self.clone();
+        let clock = self.scheduler.clock().clone();
+        let cancel = self.scheduler.shutdown_token();
+        self.scheduler.spawn(async move {
+            let mut last_error = String::new();
+            for attempt in 0..=policy.retries {
+                if attempt > 0 {
+                    let deadline = clock.now() + policy.delay;
+                    tokio::select! {
+                        _ = cancel.cancelled() => return,
+                        _ = clock.sleep_until(deadline) => {}
+                    }
+                }
+                match worker.ports.http.post(request.clone()).await {
+                    Ok(status) if (200..300).contains(&status) => return,
+                    Ok(status) => last_error = format!("HTTP status {status}"),
+                    Err(e) => last_error = e,
+                }
+            }
+            match dead_letter_queue {
+                Some(dlq) => {
+                    if let Err(e) = worker.ports.queues.deliver(&dlq, dead_letter_message) {
+                        tracing::warn!(subscription = %subscription_arn, %dlq, error = %e, "sns dead-letter delivery failed");
+                    }
+                }
+                None => tracing::warn!(subscription = %subscription_arn, url = %request.url, error = %last_error, "sns http delivery failed after retries"),
+            }
+        });
+    }
+
+    fn send_confirmation(
+        self: &Arc<Self>,
+        sub: &Arc<Subscription>,
+        kind: &'static str,
+        base_url: &str,
+        version: &str,
+    ) {
+        let message_id = self.ids.uuid();
+        let timestamp = self.scheduler.clock().now().to_iso8601();
+        let url = subscribe_url(base_url, &sub.topic_arn, &sub.token);
+        let text = if kind == "SubscriptionConfirmation" {
+            format!("You have chosen to subscribe to the topic {}.\nTo confirm the subscription, visit the SubscribeURL included in this message.", sub.topic_arn)
+        } else {
+            format!("You have chosen to deactivate subscription {}.\nTo cancel this operation and restore the subscription, visit the SubscribeURL included in this message.", sub.arn)
+        };
+        let confirmation = Confirmation {
+            kind,
+            message_id: &message_id,
+            token: &sub.token,
+            topic_arn: &sub.topic_arn,
+            message: &text,
+            subscribe_url: &url,
+            timestamp: &timestamp,
+        };
+        let signature = signing::sign(version, &confirmation.string_to_sign());
+        let body = confirmation.render(
+            version,
+            &signature,
+            &format!("{base_url}{}", signing::CERT_PATH),
+        );
+        let mut headers = vec![
+            ("x-amz-sns-message-type", kind.to_owned()),
+            ("x-amz-sns-message-id", message_id.clone()),
+            ("x-amz-sns-topic-arn", sub.topic_arn.to_string()),
+            ("content-type", "text/plain; charset=UTF-8".to_owned()),
+            (
+                "user-agent",
+                "Amazon Simple Notification Service Agent".to_owned(),
+            ),
+        ];
+        if kind != "SubscriptionConfirmation" {
+            headers.push(("x-amz-sns-subscription-arn", sub.arn.to_string()));
+        }
+        let request = HttpRequest {
+            url: sub.endpoint.clone(),
+            headers,
+            body,
+        };
+        let http = self.ports.http.clone();
+        let arn = sub.arn.clone();
+        self.scheduler.spawn(async move {
+            if let Err(e) = http.post(request).await {
+                tracing::warn!(subscription = %arn, error = %e, "sns confirmation request failed");
+            }
+        });
+    }
+}
+
+fn with_fifo_facts(mut queued: QueueMessage, message: &Published) -> QueueMessage {
+    if let Some(fifo) = &message.fifo {
+        queued.group_id = Some(fifo.group_id.clone());
+        queued.dedup_id = Some(fifo.dedup_id.clone());
+    }
+    queued
+}
+
+/// `(region, account)` of an SNS ARN.
+fn region_and_account(arn: &str) -> (&str, &str) {
+    let mut parts = arn.split(':').skip(3);
+    (
+        parts.next().unwrap_or_default(),
+        parts.next().unwrap_or_default(),
+    )
+}
+
+/// The platform of an endpoint ARN (`...:endpoint/GCM/app/id`).
+fn platform_of(endpoint_arn: &str) -> &str {
+    endpoint_arn
+        .split_once(":endpoint/")
+        .and_then(|(_, rest)| rest.split('/').next())
+        .unwrap_or("default")
+}
+
+/// How an HTTP delivery is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RetryPolicy {
+    retries: u32,
+    delay: Duration,
+}
+
+/// The subscription's `healthyRetryPolicy` (numRetries, minDelayTarget), else AWS's default
+/// of 3 retries 20 seconds apart. Delays are linear at `minDelayTarget`.
+fn retry_policy(sub: &Subscription) -> RetryPolicy {
+    let settings = sub.settings();
+    let policy: Option<serde_json::Value> = settings
+        .attributes
+        .get("DeliveryPolicy")
+        .and_then(|p| serde_json::from_str(p).ok());
+    let healthy = policy.as_ref().and_then(|p| p.get("healthyRetryPolicy"));
+    let number = |name: &str, default: u64| {
+        healthy
+            .and_then(|h| h.get(name))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(default)
+    };
+    RetryPolicy {
+        retries: u32::try_from(number("numRetries", 3)).unwrap_or(3).min(100),
+        delay: Duration::from_secs(number("minDelayTarget", 20).clamp(1, 3600)),
+    }
+}

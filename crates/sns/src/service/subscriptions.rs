@@ -1,0 +1,507 @@
+//! Subscription operations: Subscribe (endpoint rules per protocol, idempotent re-subscribe,
+//! confirmation for HTTP and email), ConfirmSubscription, Unsubscribe, the two listings and
+//! Get/SetSubscriptionAttributes with AWS's validation of each attribute.
+
+use std::sync::Arc;
+
+use sluice_core::Arn;
+
+use super::{parse_topic_arn, topics, RequestContext, SnsService};
+use crate::api::input::*;
+use crate::api::output::*;
+use crate::engine::filter::{FilterPolicy, FilterScope};
+use crate::engine::{
+    valid_e164, DeliveryProtocol, Filter, Subscription, SubscriptionSettings, TopicCell,
+};
+use crate::SnsError;
+
+/// Attributes a subscription takes.
+const SUBSCRIPTION_ATTRIBUTES: &[&str] = &[
+    "DeliveryPolicy",
+    "FilterPolicy",
+    "FilterPolicyScope",
+    "RawMessageDelivery",
+    "RedrivePolicy",
+    "SubscriptionRoleArn",
+    "ReplayPolicy",
+];
+
+/// Validates `name = value` for a subscription of `protocol` and applies it to `settings`.
+/// The error is the reason AWS gives after "Invalid parameter: " (Subscribe prefixes it
+/// with "Attributes Reason: ").
+fn apply_attribute(
+    settings: &mut SubscriptionSettings,
+    protocol: DeliveryProtocol,
+    topic_fifo: bool,
+    name: &str,
+    value: &str,
+) -> Result<(), String> {
+    if !SUBSCRIPTION_ATTRIBUTES.contains(&name) {
+        return Err("AttributeName".to_owned());
+    }
+    match name {
+        "RawMessageDelivery" => {
+            let raw = match value.to_ascii_lowercase().as_str() {
+                "true" => true,
+                "false" => false,
+                _ => {
+                    return Err(format!(
+                        "RawMessageDelivery: Invalid value [{value}]. Must be true or false."
+                    ))
+                }
+            };
+            if raw && !protocol.supports_raw() {
+                return Err(format!(
+                    "Delivery protocol [{}] does not support raw message delivery.",
+                    protocol.as_str()
+                ));
+            }
+            settings.raw = raw;
+        }
+        "FilterPolicyScope" => {
+            let scope = FilterScope::parse(value).ok_or_else(|| {
+                format!("FilterPolicyScope: Invalid value [{value}]. Please use either MessageBody or MessageAttributes")
+            })?;
+            if let Some(text) = settings.attributes.get("FilterPolicy").cloned() {
+                settings.filter = Some(parse_filter(&text, scope)?);
+            }
+        }
+        "FilterPolicy" => {
+            if value.is_empty() {
+                settings.filter = None;
+                settings.attributes.remove("FilterPolicy");
+                return Ok(());
+            }
+            let scope = settings
+                .attributes
+                .get("FilterPolicyScope")
+                .and_then(|s| FilterScope::parse(s))
+                .unwrap_or(FilterScope::MessageAttributes);
+            settings.filter = Some(parse_filter(value, scope)?);
+        }
+        "RedrivePolicy" => {
+            if value.is_empty() {
+                settings.dead_letter_queue = None;
+                settings.attributes.remove(name);
+                return Ok(());
+            }
+            let policy: serde_json::Value = serde_json::from_str(value)
+                .map_err(|e| format!("RedrivePolicy: failed to parse JSON. {e}"))?;
+            let target = policy
+                .get("deadLetterTargetArn")
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| "RedrivePolicy: deadLetterTargetArn is missing".to_owned())?;
+            let arn = Arn::parse(target)
+                .filter(|a| a.service == "sqs")
+                .ok_or_else(|| "RedrivePolicy: deadLetterTargetArn is an invalid arn".to_owned())?;
+            if topic_fifo && !arn.resource.ends_with(".fifo") {
+                return Err("RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.".to_owned());
+            }
+            settings.dead_letter_queue = Some(target.to_owned());
+        }
+        "DeliveryPolicy" | "ReplayPolicy" if !value.is_empty() && !is_json_object(value) => {
+            return Err(format!("{name}: failed to parse JSON."));
+        }
+        _ => {}
+    }
+    if value.is_empty() && name != "RawMessageDelivery" {
+        settings.attributes.remove(name);
+    } else {
+        settings
+            .attributes
+            .insert(name.to_owned(), value.to_owned());
+    }
+    Ok(())
+}
+
+fn is_json_object(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object())
+}
+
+fn parse_filter(text: &str, scope: FilterScope) -> Result<Filter, String> {
+    FilterPolicy::parse(text, scope)
+        .map(|policy| Filter {
+            policy: Arc::new(policy),
+            scope,
+        })
+        .map_err(|e| {
+            if e.is_scope_error() {
+                e.0
+            } else {
+                format!("FilterPolicy: {}", e.0)
+            }
+        })
+}
+
+/// Validates a Subscribe endpoint for its protocol.
+fn check_endpoint(
+    service: &SnsService,
+    protocol: DeliveryProtocol,
+    endpoint: &str,
+    topic: &TopicCell,
+) -> Result<(), SnsError> {
+    match protocol {
+        DeliveryProtocol::Sqs => {
+            let arn = Arn::parse(endpoint)
+                .filter(|a| a.service == "sqs")
+                .ok_or_else(|| SnsError::invalid("SQS endpoint ARN"))?;
+            if arn.resource.ends_with(".fifo") && !topic.fifo {
+                return Err(SnsError::invalid(
+                    "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
+                ));
+            }
+        }
+        DeliveryProtocol::Http | DeliveryProtocol::Https => {
+            let scheme = format!("{}://", protocol.as_str());
+            if !endpoint.to_ascii_lowercase().starts_with(&scheme) {
+                return Err(SnsError::invalid(
+                    "Endpoint must match the specified protocol",
+                ));
+            }
+        }
+        DeliveryProtocol::Email | DeliveryProtocol::EmailJson => {
+            let valid = endpoint
+                .split_once('@')
+                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+            if !valid {
+                return Err(SnsError::invalid("Email address"));
+            }
+        }
+        DeliveryProtocol::Sms => {
+            let normalized: String = endpoint
+                .chars()
+                .filter(|c| !matches!(c, '-' | ' '))
+                .collect();
+            let normalized = if normalized.starts_with('+') {
+                normalized
+            } else {
+                format!("+{normalized}")
+            };
+            if !valid_e164(&normalized) {
+                return Err(SnsError::InvalidParameterMessage(format!(
+                    "Invalid SMS endpoint: {endpoint}"
+                )));
+            }
+        }
+        DeliveryProtocol::Application => {
+            if !service.platforms.lock().endpoints.contains_key(endpoint) {
+                return Err(SnsError::invalid(format!(
+                    "Endpoint Reason: Endpoint does not exist for endpoint {endpoint}"
+                )));
+            }
+        }
+        DeliveryProtocol::Lambda | DeliveryProtocol::Firehose => {
+            let service_name = if protocol == DeliveryProtocol::Lambda {
+                "lambda"
+            } else {
+                "firehose"
+            };
+            if Arn::parse(endpoint).is_none_or(|a| a.service != service_name) {
+                return Err(SnsError::invalid(format!(
+                    "{} endpoint ARN",
+                    if protocol == DeliveryProtocol::Lambda {
+                        "Lambda"
+                    } else {
+                        "Firehose"
+                    }
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A subscription ARN: `<topic arn>:<id>`, or AWS's complaint.
+fn check_subscription_arn(arn: &str) -> Result<(), SnsError> {
+    if arn.is_empty() {
+        return Err(SnsError::invalid(
+            "SubscriptionArn Reason: no value for required parameter",
+        ));
+    }
+    let parts = arn.split(':').count();
+    if parts < 6 {
+        return Err(SnsError::invalid(format!(
+            "SubscriptionArn Reason: An ARN must have at least 6 elements, not {parts}"
+        )));
+    }
+    if parts != 7 {
+        return Err(SnsError::invalid("SubscriptionId"));
+    }
+    Ok(())
+}
+
+fn subscription_not_found() -> SnsError {
+    SnsError::NotFound("Subscription does not exist".into())
+}
+
+impl SnsService {
+    pub async fn subscribe(
+        &self,
+        ctx: &RequestContext,
+        input: SubscribeInput,
+    ) -> Result<SubscriptionArnOutput, SnsError> {
+        let topic = self.topic(ctx, input.topic_arn.as_deref())?;
+        let protocol_name = input.protocol.unwrap_or_default();
+        let protocol = DeliveryProtocol::parse(&protocol_name).ok_or_else(|| {
+            SnsError::invalid(format!(
+                "Amazon SNS does not support this protocol string: {protocol_name}"
+            ))
+        })?;
+        let endpoint = input.endpoint.unwrap_or_default();
+        check_endpoint(self, protocol, &endpoint, &topic)?;
+        let mut settings = SubscriptionSettings {
+            confirmed: !protocol.needs_confirmation(),
+            ..SubscriptionSettings::default()
+        };
+        // The scope decides how the policy parses, whichever order the client sent them in.
+        let mut attributes = input.attributes;
+        attributes.sort_by_key(|(name, _)| name != "FilterPolicyScope");
+        for (name, value) in &attributes {
+            apply_attribute(&mut settings, protocol, topic.fifo, name, value)
+                .map_err(|reason| SnsError::invalid(format!("Attributes Reason: {reason}")))?;
+        }
+        if protocol == DeliveryProtocol::Firehose
+            && !settings.attributes.contains_key("SubscriptionRoleArn")
+        {
+            return Err(SnsError::invalid(
+                "Attributes Reason: SubscriptionRoleArn is required for firehose subscriptions",
+            ));
+        }
+        let existing = topic
+            .subscribers()
+            .iter()
+            .find(|s| s.protocol == protocol && s.endpoint == endpoint)
+            .cloned();
+        if let Some(existing) = existing {
+            let current = existing.settings();
+            let differs = settings.attributes.iter().any(|(k, v)| {
+                current.attributes.get(k).map_or_else(
+                    || !(k == "RawMessageDelivery" && v.eq_ignore_ascii_case("false")),
+                    |c| c != v,
+                )
+            });
+            if differs {
+                return Err(SnsError::invalid(
+                    "Attributes Reason: Subscription already exists with different attributes",
+                ));
+            }
+            let shown = current.confirmed || input.return_subscription_arn == Some(true);
+            return Ok(SubscriptionArnOutput {
+                subscription_arn: if shown {
+                    existing.arn.to_string()
+                } else {
+                    "pending confirmation".to_owned()
+                },
+            });
+        }
+        let confirmed = settings.confirmed;
+        let subscription = Arc::new(Subscription::new(
+            Arc::from(format!("{}:{}", topic.arn, self.ids.uuid())),
+            topic.arn.clone(),
+            protocol,
+            endpoint,
+            ctx.account.clone(),
+            self.confirmation_token(),
+            settings,
+        ));
+        if !self.registry.add_subscription(&topic, subscription.clone()) {
+            return Err(SnsError::NotFound("Topic does not exist".into()));
+        }
+        if matches!(protocol, DeliveryProtocol::Http | DeliveryProtocol::Https) {
+            let version = topics::signature_version(&topic.lock());
+            self.deliveries
+                .confirm(
+                    subscription.clone(),
+                    "SubscriptionConfirmation",
+                    Arc::from(ctx.base_url()),
+                    version,
+                )
+                .await;
+        }
+        let shown = confirmed || input.return_subscription_arn == Some(true);
+        Ok(SubscriptionArnOutput {
+            subscription_arn: if shown {
+                subscription.arn.to_string()
+            } else {
+                "pending confirmation".to_owned()
+            },
+        })
+    }
+
+    /// A token as long as AWS's, from the id source.
+    fn confirmation_token(&self) -> String {
+        (0..9)
+            .map(|_| format!("{:032x}", self.ids.next_u128()))
+            .collect()
+    }
+
+    pub async fn confirm_subscription(
+        &self,
+        ctx: &RequestContext,
+        input: ConfirmSubscriptionInput,
+    ) -> Result<SubscriptionArnOutput, SnsError> {
+        let arn = input.topic_arn.unwrap_or_default();
+        parse_topic_arn(&arn)?;
+        let token = input.token.unwrap_or_default();
+        if token.is_empty() || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(SnsError::InvalidParameterMessage("Invalid token".into()));
+        }
+        let topic = self
+            .topic(ctx, Some(&arn))
+            .map_err(|_| SnsError::invalid("Topic"))?;
+        let subscription = topic
+            .subscribers()
+            .iter()
+            .find(|s| s.token == token)
+            .cloned()
+            .ok_or_else(|| SnsError::invalid("Token"))?;
+        subscription.settings_mut().confirmed = true;
+        Ok(SubscriptionArnOutput {
+            subscription_arn: subscription.arn.to_string(),
+        })
+    }
+
+    pub async fn unsubscribe(
+        &self,
+        ctx: &RequestContext,
+        input: SubscriptionArnInput,
+    ) -> Result<Empty, SnsError> {
+        let arn = input.subscription_arn.unwrap_or_default();
+        check_subscription_arn(&arn)?;
+        if let Some(sub) = self.registry.remove_subscription(&arn) {
+            if matches!(
+                sub.protocol,
+                DeliveryProtocol::Http | DeliveryProtocol::Https
+            ) && sub.is_confirmed()
+            {
+                self.deliveries
+                    .confirm(
+                        sub,
+                        "UnsubscribeConfirmation",
+                        Arc::from(ctx.base_url()),
+                        Arc::from("1"),
+                    )
+                    .await;
+            }
+        }
+        Ok(Empty {})
+    }
+
+    pub async fn list_subscriptions(
+        &self,
+        ctx: &RequestContext,
+        input: NextTokenInput,
+    ) -> Result<ListSubscriptionsOutput, SnsError> {
+        let prefix = format!("arn:aws:sns:{}:{}:", ctx.region, ctx.account);
+        self.subscription_listing(&prefix, input.next_token.as_deref())
+    }
+
+    pub async fn list_subscriptions_by_topic(
+        &self,
+        ctx: &RequestContext,
+        input: ListSubscriptionsByTopicInput,
+    ) -> Result<ListSubscriptionsOutput, SnsError> {
+        let topic = self.topic(ctx, input.topic_arn.as_deref())?;
+        let prefix = format!("{}:", topic.arn);
+        self.subscription_listing(&prefix, input.next_token.as_deref())
+    }
+
+    fn subscription_listing(
+        &self,
+        prefix: &str,
+        token: Option<&str>,
+    ) -> Result<ListSubscriptionsOutput, SnsError> {
+        if token.is_some_and(|t| !t.starts_with(prefix)) {
+            return Err(SnsError::invalid("NextToken"));
+        }
+        let page = self.registry.subscriptions_page(prefix, token, |_| true);
+        Ok(ListSubscriptionsOutput {
+            subscriptions: page
+                .items
+                .iter()
+                .map(|s| SubscriptionEntry {
+                    subscription_arn: if s.is_confirmed() {
+                        s.arn.to_string()
+                    } else {
+                        "PendingConfirmation".to_owned()
+                    },
+                    owner: s.owner.to_string(),
+                    protocol: s.protocol.as_str().to_owned(),
+                    endpoint: s.endpoint.clone(),
+                    topic_arn: s.topic_arn.to_string(),
+                })
+                .collect(),
+            next_token: page.next_token,
+        })
+    }
+
+    fn subscription(&self, arn: Option<&str>) -> Result<Arc<Subscription>, SnsError> {
+        let arn = arn.unwrap_or_default();
+        check_subscription_arn(arn)?;
+        self.registry
+            .subscription(arn)
+            .ok_or_else(subscription_not_found)
+    }
+
+    pub async fn get_subscription_attributes(
+        &self,
+        _ctx: &RequestContext,
+        input: SubscriptionArnInput,
+    ) -> Result<AttributesOutput, SnsError> {
+        let sub = self.subscription(input.subscription_arn.as_deref())?;
+        let settings = sub.settings();
+        let flag = |b: bool| if b { "true" } else { "false" }.to_owned();
+        let mut out = vec![
+            (
+                "ConfirmationWasAuthenticated".to_owned(),
+                flag(settings.confirmed),
+            ),
+            ("Endpoint".to_owned(), sub.endpoint.clone()),
+            ("Owner".to_owned(), sub.owner.to_string()),
+            ("PendingConfirmation".to_owned(), flag(!settings.confirmed)),
+            ("Protocol".to_owned(), sub.protocol.as_str().to_owned()),
+            ("RawMessageDelivery".to_owned(), flag(settings.raw)),
+            ("SubscriptionArn".to_owned(), sub.arn.to_string()),
+            (
+                "SubscriptionPrincipal".to_owned(),
+                format!("arn:aws:iam::{}:user/sluice", sub.owner),
+            ),
+            ("TopicArn".to_owned(), sub.topic_arn.to_string()),
+        ];
+        for (k, v) in &settings.attributes {
+            if k == "RawMessageDelivery" || (k == "FilterPolicyScope" && settings.filter.is_none())
+            {
+                continue;
+            }
+            out.push((k.clone(), v.clone()));
+        }
+        if let Some(filter) = &settings.filter {
+            if !settings.attributes.contains_key("FilterPolicyScope") {
+                out.push((
+                    "FilterPolicyScope".to_owned(),
+                    filter.scope.as_str().to_owned(),
+                ));
+            }
+        }
+        Ok(AttributesOutput {
+            attributes: Map(out),
+        })
+    }
+
+    pub async fn set_subscription_attributes(
+        &self,
+        _ctx: &RequestContext,
+        input: SetSubscriptionAttributesInput,
+    ) -> Result<Empty, SnsError> {
+        let sub = self.subscription(input.subscription_arn.as_deref())?;
+        let name = input.attribute_name.unwrap_or_default();
+        let value = input.attribute_value.unwrap_or_default();
+        let topic_fifo = self.registry.topic(&sub.topic_arn).is_some_and(|t| t.fifo);
+        let mut settings = sub.settings_mut();
+        let mut changed = settings.clone();
+        apply_attribute(&mut changed, sub.protocol, topic_fifo, &name, &value)
+            .map_err(SnsError::InvalidParameter)?;
+        *settings = changed;
+        Ok(Empty {})
+    }
+}

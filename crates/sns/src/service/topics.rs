@@ -1,0 +1,612 @@
+//! Topic operations: CreateTopic (idempotent, FIFO rules), DeleteTopic, ListTopics,
+//! Get/SetTopicAttributes, Add/RemovePermission on the stored policy, tags and the stored
+//! data-protection policy.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use super::{parse_topic_arn, RequestContext, SnsService};
+use crate::api::input::*;
+use crate::api::output::*;
+use crate::engine::{valid_topic_name, Topic, TopicCell, TopicKey};
+use crate::SnsError;
+
+/// Most tags one topic may carry.
+const MAX_TAGS: usize = 50;
+
+/// Attributes SetTopicAttributes takes on every topic.
+const SETTABLE: &[&str] = &[
+    "DeliveryPolicy",
+    "DisplayName",
+    "Policy",
+    "TracingConfig",
+    "KmsMasterKeyId",
+    "SignatureVersion",
+    "HTTPSuccessFeedbackRoleArn",
+    "HTTPSuccessFeedbackSampleRate",
+    "HTTPFailureFeedbackRoleArn",
+    "FirehoseSuccessFeedbackRoleArn",
+    "FirehoseSuccessFeedbackSampleRate",
+    "FirehoseFailureFeedbackRoleArn",
+    "LambdaSuccessFeedbackRoleArn",
+    "LambdaSuccessFeedbackSampleRate",
+    "LambdaFailureFeedbackRoleArn",
+    "ApplicationSuccessFeedbackRoleArn",
+    "ApplicationSuccessFeedbackSampleRate",
+    "ApplicationFailureFeedbackRoleArn",
+    "SQSSuccessFeedbackRoleArn",
+    "SQSSuccessFeedbackSampleRate",
+    "SQSFailureFeedbackRoleArn",
+];
+/// Attributes only FIFO topics take.
+const FIFO_ONLY: &[&str] = &[
+    "ContentBasedDeduplication",
+    "ArchivePolicy",
+    "FifoThroughputScope",
+];
+
+/// Actions AddPermission may grant.
+const PERMISSION_ACTIONS: &[&str] = &[
+    "GetTopicAttributes",
+    "SetTopicAttributes",
+    "AddPermission",
+    "RemovePermission",
+    "DeleteTopic",
+    "Subscribe",
+    "ListSubscriptionsByTopic",
+    "Publish",
+    "Receive",
+];
+
+fn default_policy(topic_arn: &str, account: &str) -> Value {
+    json!({
+        "Version": "2008-10-17",
+        "Id": "__default_policy_ID",
+        "Statement": [{
+            "Sid": "__default_statement_ID",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": [
+                "SNS:GetTopicAttributes", "SNS:SetTopicAttributes", "SNS:AddPermission",
+                "SNS:RemovePermission", "SNS:DeleteTopic", "SNS:Subscribe",
+                "SNS:ListSubscriptionsByTopic", "SNS:Publish"
+            ],
+            "Resource": topic_arn,
+            "Condition": {"StringEquals": {"AWS:SourceOwner": account}}
+        }]
+    })
+}
+
+/// AWS's default HTTP delivery policy, with a topic's `DeliveryPolicy` laid over it.
+fn effective_delivery_policy(set: Option<&str>) -> String {
+    let mut effective = json!({"http": {
+        "defaultHealthyRetryPolicy": {
+            "minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3,
+            "numMaxDelayRetries": 0, "numNoDelayRetries": 0, "numMinDelayRetries": 0,
+            "backoffFunction": "linear"
+        },
+        "disableSubscriptionOverrides": false,
+        "defaultRequestPolicy": {"headerContentType": "text/plain; charset=UTF-8"}
+    }});
+    if let Some(Value::Object(set)) = set.and_then(|s| serde_json::from_str(s).ok()) {
+        merge(&mut effective, Value::Object(set));
+    }
+    effective.to_string()
+}
+
+fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Object(base), Value::Object(over)) => {
+            for (k, v) in over {
+                match base.get_mut(&k) {
+                    Some(slot) if slot.is_object() && v.is_object() => merge(slot, v),
+                    _ => {
+                        base.insert(k, v);
+                    }
+                }
+            }
+        }
+        (base, over) => *base = over,
+    }
+}
+
+fn check_bool(name: &str, value: &str) -> Result<bool, SnsError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(SnsError::invalid(format!(
+            "Attributes Reason: {name}: Invalid value [{value}]. Must be true or false."
+        ))),
+    }
+}
+
+/// Validates one topic attribute's value.
+fn check_attribute(name: &str, value: &str, fifo: bool) -> Result<(), SnsError> {
+    if FIFO_ONLY.contains(&name) && !fifo {
+        return Err(SnsError::invalid(format!(
+            "{name} Reason: {name} is only valid for FIFO topics"
+        )));
+    }
+    if !SETTABLE.contains(&name) && !FIFO_ONLY.contains(&name) {
+        return Err(SnsError::invalid("AttributeName"));
+    }
+    match name {
+        "ContentBasedDeduplication" => {
+            check_bool(name, value)?;
+        }
+        "SignatureVersion" if !matches!(value, "1" | "2") => {
+            return Err(SnsError::invalid(format!(
+                "SignatureVersion Reason: Invalid value [{value}]. Must be 1 or 2."
+            )));
+        }
+        "Policy" | "DeliveryPolicy" | "ArchivePolicy"
+            if !value.is_empty()
+                && !serde_json::from_str::<Value>(value).is_ok_and(|v| v.is_object()) =>
+        {
+            return Err(SnsError::invalid(format!("{name}: failed to parse JSON.")));
+        }
+        "DisplayName" if value.chars().count() > 100 => {
+            return Err(SnsError::invalid("DisplayName"));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn convert_tags(tags: Vec<Tag>) -> Result<Vec<(String, String)>, SnsError> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let key = tag.key.unwrap_or_default();
+        if key.is_empty() || key.chars().count() > 128 {
+            return Err(SnsError::invalid(
+                "Tag keys must be between 1 and 128 characters in length.",
+            ));
+        }
+        let value = tag.value.unwrap_or_default();
+        if value.chars().count() > 256 {
+            return Err(SnsError::invalid(
+                "Tag values must be less than 256 characters in length.",
+            ));
+        }
+        if out.iter().any(|(k, _)| *k == key) {
+            return Err(SnsError::invalid("Duplicated keys are not allowed."));
+        }
+        out.push((key, value));
+    }
+    if out.len() > MAX_TAGS {
+        return Err(SnsError::TagLimitExceeded(
+            "Could not complete request: tag quota of per resource exceeded".into(),
+        ));
+    }
+    Ok(out)
+}
+
+fn required<T>(value: Option<T>, reason: &str) -> Result<T, SnsError> {
+    value.ok_or_else(|| {
+        SnsError::invalid(format!("{reason} Reason: no value for required parameter"))
+    })
+}
+
+impl SnsService {
+    pub async fn create_topic(
+        &self,
+        ctx: &RequestContext,
+        input: CreateTopicInput,
+    ) -> Result<TopicArnOutput, SnsError> {
+        let name = input.name.unwrap_or_default();
+        let mut fifo = false;
+        let mut attributes = BTreeMap::new();
+        for (key, value) in &input.attributes {
+            if key == "FifoTopic" {
+                fifo = check_bool(key, value)?;
+                continue;
+            }
+            if key == "DataProtectionPolicy" {
+                continue;
+            }
+            attributes.insert(key.clone(), value.clone());
+        }
+        if !valid_topic_name(&name, fifo) {
+            return Err(SnsError::invalid(if fifo || !name.ends_with(".fifo") {
+                "Topic Name"
+            } else {
+                "Topic Name Reason: Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long."
+            }));
+        }
+        for (key, value) in &attributes {
+            check_attribute(key, value, fifo)?;
+        }
+        let tags = convert_tags(input.tags)?;
+        let key = TopicKey {
+            account: ctx.account.clone(),
+            region: ctx.region.clone(),
+            name,
+        };
+        let arn = key.arn();
+        let data_protection = input.data_protection_policy.or_else(|| {
+            input
+                .attributes
+                .iter()
+                .find(|(k, _)| k == "DataProtectionPolicy")
+                .map(|(_, v)| v.clone())
+        });
+        let (cell, created) = self.registry.get_or_create_topic(&arn, || {
+            TopicCell::new(
+                Arc::from(arn.as_str()),
+                key.name.clone(),
+                key.account.clone(),
+                key.region.clone(),
+                fifo,
+                attributes.clone(),
+                tags.clone(),
+            )
+        });
+        let mut topic = cell.lock();
+        if created {
+            topic.data_protection_policy = data_protection;
+        } else {
+            let differs = attributes
+                .iter()
+                .any(|(k, v)| topic.attributes.get(k) != Some(v))
+                || (input.attributes.iter().any(|(k, _)| k == "FifoTopic") && cell.fifo != fifo);
+            if differs {
+                return Err(SnsError::invalid(
+                    "Attributes Reason: Topic already exists with different attributes",
+                ));
+            }
+            if !tags.is_empty() && tags != topic.tags {
+                return Err(SnsError::invalid(
+                    "Tags Reason: Topic already exists with different tags",
+                ));
+            }
+        }
+        Ok(TopicArnOutput { topic_arn: arn })
+    }
+
+    pub async fn delete_topic(
+        &self,
+        ctx: &RequestContext,
+        input: TopicArnInput,
+    ) -> Result<Empty, SnsError> {
+        let arn = input.topic_arn.unwrap_or_default();
+        let key = parse_topic_arn(&arn)?;
+        if key.region != ctx.region {
+            return Err(SnsError::invalid("TopicArn"));
+        }
+        self.registry.delete_topic(&arn);
+        Ok(Empty {})
+    }
+
+    pub async fn list_topics(
+        &self,
+        ctx: &RequestContext,
+        input: NextTokenInput,
+    ) -> Result<ListTopicsOutput, SnsError> {
+        let prefix = format!("arn:aws:sns:{}:{}:", ctx.region, ctx.account);
+        if let Some(token) = &input.next_token {
+            if !token.starts_with(&prefix) {
+                return Err(SnsError::invalid("NextToken"));
+            }
+        }
+        let page = self
+            .registry
+            .topics_page(&prefix, input.next_token.as_deref());
+        Ok(ListTopicsOutput {
+            topics: page
+                .items
+                .iter()
+                .map(|t| TopicEntry {
+                    topic_arn: t.arn.to_string(),
+                })
+                .collect(),
+            next_token: page.next_token,
+        })
+    }
+
+    pub async fn get_topic_attributes(
+        &self,
+        ctx: &RequestContext,
+        input: TopicArnInput,
+    ) -> Result<AttributesOutput, SnsError> {
+        let cell = self.topic(ctx, input.topic_arn.as_deref())?;
+        let topic = cell.lock();
+        Ok(AttributesOutput {
+            attributes: Map(topic_attributes(&cell, &topic)),
+        })
+    }
+
+    pub async fn set_topic_attributes(
+        &self,
+        ctx: &RequestContext,
+        input: SetTopicAttributesInput,
+    ) -> Result<Empty, SnsError> {
+        let cell = self.topic(ctx, input.topic_arn.as_deref())?;
+        let name = required(input.attribute_name, "AttributeName")?;
+        let value = input.attribute_value.unwrap_or_default();
+        check_attribute(&name, &value, cell.fifo)?;
+        let mut topic = cell.lock();
+        if value.is_empty()
+            && matches!(name.as_str(), "DeliveryPolicy" | "Policy" | "ArchivePolicy")
+        {
+            topic.attributes.remove(&name);
+        } else {
+            topic.attributes.insert(name, value);
+        }
+        Ok(Empty {})
+    }
+
+    pub async fn add_permission(
+        &self,
+        ctx: &RequestContext,
+        input: AddPermissionInput,
+    ) -> Result<Empty, SnsError> {
+        let cell = self.topic(ctx, input.topic_arn.as_deref())?;
+        let label = required(input.label, "Label")?;
+        if input.aws_account_ids.is_empty() {
+            return Err(SnsError::invalid(
+                "AWSAccountId Reason: no value for required parameter",
+            ));
+        }
+        if input.action_name.is_empty() {
+            return Err(SnsError::invalid(
+                "ActionName Reason: no value for required parameter",
+            ));
+        }
+        if let Some(bad) = input
+            .action_name
+            .iter()
+            .find(|a| !PERMISSION_ACTIONS.contains(&a.as_str()))
+        {
+            tracing::debug!(action = %bad, "AddPermission action out of scope");
+            return Err(SnsError::invalid(
+                "Policy statement action out of service scope!",
+            ));
+        }
+        let mut topic = cell.lock();
+        let mut policy = stored_policy(&cell, &topic);
+        let statements = statements_mut(&mut policy);
+        if statements.iter().any(|s| s["Sid"] == label.as_str()) {
+            return Err(SnsError::invalid("Statement already exists"));
+        }
+        let principals: Vec<String> = input
+            .aws_account_ids
+            .iter()
+            .map(|a| format!("arn:aws:iam::{a}:root"))
+            .collect();
+        let actions: Vec<String> = input
+            .action_name
+            .iter()
+            .map(|a| format!("SNS:{a}"))
+            .collect();
+        statements.push(json!({
+            "Sid": label,
+            "Effect": "Allow",
+            "Principal": {"AWS": one_or_many(principals)},
+            "Action": one_or_many(actions),
+            "Resource": cell.arn.as_ref(),
+        }));
+        topic.attributes.insert("Policy".into(), policy.to_string());
+        Ok(Empty {})
+    }
+
+    pub async fn remove_permission(
+        &self,
+        ctx: &RequestContext,
+        input: RemovePermissionInput,
+    ) -> Result<Empty, SnsError> {
+        let cell = self.topic(ctx, input.topic_arn.as_deref())?;
+        let label = required(input.label, "Label")?;
+        let mut topic = cell.lock();
+        let mut policy = stored_policy(&cell, &topic);
+        statements_mut(&mut policy).retain(|s| s["Sid"] != label.as_str());
+        topic.attributes.insert("Policy".into(), policy.to_string());
+        Ok(Empty {})
+    }
+
+    /// The topic a tagging or data-protection call names, or `ResourceNotFound`.
+    fn resource(
+        &self,
+        arn: Option<&str>,
+        not_found: fn() -> SnsError,
+    ) -> Result<Arc<TopicCell>, SnsError> {
+        let arn = arn.unwrap_or_default();
+        parse_topic_arn(arn).map_err(|_| SnsError::invalid("ResourceArn"))?;
+        self.registry.topic(arn).ok_or_else(not_found)
+    }
+
+    pub async fn tag_resource(
+        &self,
+        _ctx: &RequestContext,
+        input: TagResourceInput,
+    ) -> Result<EmptyResult, SnsError> {
+        let cell = self.resource(input.resource_arn.as_deref(), resource_not_found)?;
+        let tags = convert_tags(input.tags)?;
+        let mut topic = cell.lock();
+        let mut merged = topic.tags.clone();
+        for (k, v) in tags {
+            match merged.iter_mut().find(|(key, _)| *key == k) {
+                Some(slot) => slot.1 = v,
+                None => merged.push((k, v)),
+            }
+        }
+        if merged.len() > MAX_TAGS {
+            return Err(SnsError::TagLimitExceeded(
+                "Could not complete request: tag quota of per resource exceeded".into(),
+            ));
+        }
+        topic.tags = merged;
+        Ok(EmptyResult {})
+    }
+
+    pub async fn untag_resource(
+        &self,
+        _ctx: &RequestContext,
+        input: UntagResourceInput,
+    ) -> Result<EmptyResult, SnsError> {
+        let cell = self.resource(input.resource_arn.as_deref(), resource_not_found)?;
+        cell.lock()
+            .tags
+            .retain(|(k, _)| !input.tag_keys.contains(k));
+        Ok(EmptyResult {})
+    }
+
+    pub async fn list_tags_for_resource(
+        &self,
+        _ctx: &RequestContext,
+        input: ResourceArnInput,
+    ) -> Result<ListTagsOutput, SnsError> {
+        let cell = self.resource(input.resource_arn.as_deref(), resource_not_found)?;
+        let topic = cell.lock();
+        Ok(ListTagsOutput {
+            tags: topic
+                .tags
+                .iter()
+                .map(|(k, v)| TagOutput {
+                    key: k.clone(),
+                    value: v.clone(),
+                })
+                .collect(),
+        })
+    }
+
+    pub async fn get_data_protection_policy(
+        &self,
+        _ctx: &RequestContext,
+        input: ResourceArnInput,
+    ) -> Result<DataProtectionPolicyOutput, SnsError> {
+        let cell = self.resource(input.resource_arn.as_deref(), topic_not_found)?;
+        let topic = cell.lock();
+        Ok(DataProtectionPolicyOutput {
+            data_protection_policy: topic.data_protection_policy.clone().unwrap_or_default(),
+        })
+    }
+
+    pub async fn put_data_protection_policy(
+        &self,
+        _ctx: &RequestContext,
+        input: PutDataProtectionPolicyInput,
+    ) -> Result<Empty, SnsError> {
+        let cell = self.resource(input.resource_arn.as_deref(), topic_not_found)?;
+        let policy = required(input.data_protection_policy, "DataProtectionPolicy")?;
+        if serde_json::from_str::<Value>(&policy).map_or(true, |v| !v.is_object()) {
+            return Err(SnsError::invalid(
+                "DataProtectionPolicy: failed to parse JSON.",
+            ));
+        }
+        cell.lock().data_protection_policy = Some(policy);
+        Ok(Empty {})
+    }
+}
+
+fn resource_not_found() -> SnsError {
+    SnsError::ResourceNotFound("Resource does not exist".into())
+}
+
+fn topic_not_found() -> SnsError {
+    SnsError::NotFound("Topic does not exist".into())
+}
+
+fn one_or_many(items: Vec<String>) -> Value {
+    if items.len() == 1 {
+        Value::String(items.into_iter().next().unwrap_or_default())
+    } else {
+        json!(items)
+    }
+}
+
+fn stored_policy(cell: &TopicCell, topic: &Topic) -> Value {
+    topic
+        .attributes
+        .get("Policy")
+        .and_then(|p| serde_json::from_str(p).ok())
+        .unwrap_or_else(|| default_policy(&cell.arn, cell.account.as_str()))
+}
+
+/// The policy's statements, made a list if the stored document has none.
+fn statements_mut(policy: &mut Value) -> &mut Vec<Value> {
+    if !policy.is_object() {
+        *policy = json!({});
+    }
+    let statement = &mut policy["Statement"];
+    if !statement.is_array() {
+        *statement = Value::Array(Vec::new());
+    }
+    if let Value::Array(list) = statement {
+        return list;
+    }
+    unreachable!("Statement is an array")
+}
+
+/// GetTopicAttributes' map: the computed attributes, then those set.
+fn topic_attributes(cell: &TopicCell, topic: &Topic) -> Vec<(String, String)> {
+    let (mut confirmed, mut pending) = (0, 0);
+    for sub in topic.subscribers.iter() {
+        if sub.is_confirmed() {
+            confirmed += 1;
+        } else {
+            pending += 1;
+        }
+    }
+    let mut out = vec![
+        (
+            "Policy".to_owned(),
+            topic
+                .attributes
+                .get("Policy")
+                .cloned()
+                .unwrap_or_else(|| default_policy(&cell.arn, cell.account.as_str()).to_string()),
+        ),
+        ("Owner".to_owned(), cell.account.to_string()),
+        ("SubscriptionsPending".to_owned(), pending.to_string()),
+        ("TopicArn".to_owned(), cell.arn.to_string()),
+        (
+            "EffectiveDeliveryPolicy".to_owned(),
+            effective_delivery_policy(topic.attributes.get("DeliveryPolicy").map(String::as_str)),
+        ),
+        ("SubscriptionsConfirmed".to_owned(), confirmed.to_string()),
+        (
+            "DisplayName".to_owned(),
+            topic
+                .attributes
+                .get("DisplayName")
+                .cloned()
+                .unwrap_or_default(),
+        ),
+        (
+            "SubscriptionsDeleted".to_owned(),
+            topic.subscriptions_deleted.to_string(),
+        ),
+    ];
+    if cell.fifo {
+        out.push(("FifoTopic".to_owned(), "true".to_owned()));
+        if !topic.attributes.contains_key("ContentBasedDeduplication") {
+            out.push(("ContentBasedDeduplication".to_owned(), "false".to_owned()));
+        }
+    }
+    for (k, v) in &topic.attributes {
+        if !matches!(k.as_str(), "Policy" | "DisplayName") {
+            out.push((k.clone(), v.clone()));
+        }
+    }
+    out
+}
+
+/// Whether a FIFO topic deduplicates by content.
+pub(super) fn content_based_dedup(topic: &Topic) -> bool {
+    topic
+        .attributes
+        .get("ContentBasedDeduplication")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// The topic's `SignatureVersion`, "1" unless set.
+pub(super) fn signature_version(topic: &Topic) -> Arc<str> {
+    Arc::from(
+        topic
+            .attributes
+            .get("SignatureVersion")
+            .map_or("1", String::as_str),
+    )
+}

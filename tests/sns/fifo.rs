@@ -1,0 +1,123 @@
+//! FIFO topics: group ids required, deduplication for five minutes (explicit or by
+//! content), sequence numbers, and order kept per group into SQS FIFO queues.
+
+use super::*;
+
+#[tokio::test]
+async fn fifo_topic_keeps_order_and_group_into_a_fifo_queue() {
+    let t = TestServer::start().await;
+    let arn = fifo_topic(&t, "orders.fifo", false).await;
+    let (url, _) =
+        subscribed_queue(&t, &arn, "orders-q.fifo", &[("RawMessageDelivery", "true")]).await;
+    let mut sequence_numbers = Vec::new();
+    for i in 0..5 {
+        let out = t
+            .sns
+            .publish()
+            .topic_arn(&arn)
+            .message(format!("m{i}"))
+            .message_group_id("g1")
+            .message_deduplication_id(format!("d{i}"))
+            .send()
+            .await
+            .expect("publish");
+        let seq: u128 = out
+            .sequence_number
+            .expect("sequence number")
+            .parse()
+            .expect("numeric");
+        sequence_numbers.push(seq);
+    }
+    assert!(sequence_numbers.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(sequence_numbers[0].to_string().len(), 20);
+    let mut bodies = Vec::new();
+    while bodies.len() < 5 {
+        let m = take_one(&t, &url).await;
+        let attrs = m.attributes.clone().expect("system attributes");
+        assert_eq!(
+            attrs[&aws_sdk_sqs::types::MessageSystemAttributeName::MessageGroupId],
+            "g1"
+        );
+        bodies.push(m.body().unwrap_or_default().to_owned());
+    }
+    assert_eq!(bodies, vec!["m0", "m1", "m2", "m3", "m4"]);
+}
+
+#[tokio::test]
+async fn duplicates_within_five_minutes_are_answered_but_not_delivered() {
+    let t = TestServer::start().await;
+    let arn = fifo_topic(&t, "dedup.fifo", true).await;
+    let (url, _) = subscribed_queue(&t, &arn, "dedup-q.fifo", &[]).await;
+    let publish = |body: &'static str| {
+        t.sns
+            .publish()
+            .topic_arn(&arn)
+            .message(body)
+            .message_group_id("g")
+            .send()
+    };
+    let first = publish("same").await.expect("publish");
+    let again = publish("same").await.expect("publish");
+    assert_eq!(first.message_id, again.message_id);
+    assert_eq!(first.sequence_number, again.sequence_number);
+    publish("sentinel").await.expect("publish");
+    let m = take_one(&t, &url).await;
+    let e = envelope(&m);
+    assert_eq!(e["Message"], "same");
+    assert_eq!(
+        e["SequenceNumber"],
+        first.sequence_number.as_deref().unwrap_or_default()
+    );
+    assert!(
+        e.get("Signature").is_none(),
+        "FIFO envelopes carry no signature"
+    );
+    assert_eq!(envelope(&take_one(&t, &url).await)["Message"], "sentinel");
+
+    t.advance(301).await;
+    let later = publish("same").await.expect("publish");
+    assert_ne!(later.message_id, first.message_id);
+    assert_eq!(envelope(&take_one(&t, &url).await)["Message"], "same");
+}
+
+#[tokio::test]
+async fn fifo_rules_are_enforced() {
+    let t = TestServer::start().await;
+    let arn = fifo_topic(&t, "rules.fifo", false).await;
+    let (_, message) = error(t.sns.publish().topic_arn(&arn).message("m").send().await);
+    assert_eq!(
+        message,
+        "Invalid parameter: The MessageGroupId parameter is required for FIFO topics"
+    );
+    let (_, message) = error(
+        t.sns
+            .publish()
+            .topic_arn(&arn)
+            .message("m")
+            .message_group_id("g")
+            .send()
+            .await,
+    );
+    assert_eq!(message, "Invalid parameter: The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
+    let standard = topic(&t, "standard").await;
+    let url = t
+        .sqs
+        .create_queue()
+        .queue_name("f.fifo")
+        .attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await
+        .expect("queue")
+        .queue_url
+        .expect("url");
+    let (_, message) = error(
+        t.sns
+            .subscribe()
+            .topic_arn(&standard)
+            .protocol("sqs")
+            .endpoint(queue_arn(&t, &url).await)
+            .send()
+            .await,
+    );
+    assert_eq!(message, "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
+}
