@@ -1,4 +1,4 @@
-//! Sluice: a local, fast and faithful emulator of Amazon SQS (SNS and Kinesis to come) on one
+//! Sluice: a local, fast and faithful emulator of Amazon SQS and SNS (Kinesis to come) on one
 //! port. This crate is the composition root — settings, the shared clock and scheduler, the
 //! HTTP server and graceful shutdown — and a library, so Rust tests can run a server
 //! in-process:

@@ -10,7 +10,7 @@ use sluice::Server;
 #[global_allocator]
 static GLOBAL: MiMalloc = MiMalloc;
 
-/// Local, fast, faithful emulator of Amazon SQS on one port. Point any AWS SDK or the AWS
+/// Local, fast, faithful emulator of Amazon SQS and SNS on one port. Point any AWS SDK or the AWS
 /// CLI at it with `--endpoint-url http://localhost:4566` and any credentials.
 #[derive(Debug, Parser)]
 #[command(name = "sluice", version, about, long_about = None)]

@@ -11,7 +11,7 @@ use std::time::Duration;
 use sluice_core::{IdSource, Scheduler};
 use tokio::sync::mpsc;
 
-use super::envelope::{self, Confirmation, NotificationFields};
+use super::envelope::{self, Confirmation, Notification};
 use super::{signing, BoxFuture, Ports};
 use crate::engine::{
     DeliveryProtocol, MessageAttribute, Outbox, OutboxKind, OutboxRecord, Platforms, Published,
@@ -72,6 +72,8 @@ enum Job {
         base_url: Arc<str>,
         signature_version: Arc<str>,
     },
+    /// Ends the worker (on shutdown).
+    Stop,
 }
 
 /// The publish side of the delivery channel.
@@ -115,16 +117,29 @@ impl Dispatcher {
             ids,
             options,
         });
+        // Fan-out is CPU work (filters, envelopes, enqueues), so it runs on its own thread:
+        // requests never queue behind a 100-subscriber delivery. Tasks it starts (HTTP
+        // retries) go to the runtime it was created on.
+        let runtime = tokio::runtime::Handle::current();
+        let spawned = std::thread::Builder::new()
+            .name("sns-delivery".into())
+            .spawn(move || {
+                let _runtime = runtime.enter();
+                while let Some(JobBox(job)) = rx.blocking_recv() {
+                    match job {
+                        Job::Stop => break,
+                        job => worker.run(job),
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start the sns delivery thread");
+        }
+        let stop = tx.clone();
         let cancel = scheduler.shutdown_token();
         scheduler.spawn(async move {
-            loop {
-                let job = tokio::select! {
-                    _ = cancel.cancelled() => break,
-                    job = rx.recv() => job,
-                };
-                let Some(JobBox(job)) = job else { break };
-                worker.run(job);
-            }
+            cancel.cancelled().await;
+            let _ = stop.send(JobBox(Job::Stop)).await;
         });
         Dispatcher { tx }
     }
@@ -178,6 +193,14 @@ fn unsubscribe_url(base_url: &str, subscription_arn: &str) -> String {
     format!("{base_url}/?Action=Unsubscribe&SubscriptionArn={subscription_arn}")
 }
 
+/// What the deliveries of one message share.
+struct JobContext<'a> {
+    base_url: &'a str,
+    version: &'a str,
+    /// Rendered notifications by (body, signed).
+    templates: Vec<((usize, bool), Notification)>,
+}
+
 impl Worker {
     fn run(self: &Arc<Self>, job: Job) {
         match job {
@@ -188,11 +211,16 @@ impl Worker {
                 signature_version,
             } => {
                 let parsed_body = OnceCell::new();
+                let mut context = JobContext {
+                    base_url: &base_url,
+                    version: &signature_version,
+                    templates: Vec::new(),
+                };
                 for sub in subscribers.iter() {
                     if !sub.is_confirmed() || !sub.accepts(&message, &parsed_body) {
                         continue;
                     }
-                    self.deliver(&message, sub, &base_url, &signature_version);
+                    self.deliver(&message, sub, &mut context);
                 }
             }
             Job::Confirm {
@@ -201,48 +229,57 @@ impl Worker {
                 base_url,
                 signature_version,
             } => self.send_confirmation(&subscription, kind, &base_url, &signature_version),
+            Job::Stop => {}
         }
     }
 
+    /// The envelope of `message` for `sub`, from a template made once per message, body
+    /// and signing choice (signing is per message, not per subscription).
     fn envelope(
         &self,
         message: &Published,
         sub: &Subscription,
-        base_url: &str,
-        version: &str,
+        context: &mut JobContext<'_>,
         signed: bool,
     ) -> String {
         let body = message.body_for(sub.protocol.as_str());
-        let unsubscribe = unsubscribe_url(base_url, &sub.arn);
-        let cert_url = format!("{base_url}{}", signing::CERT_PATH);
-        let signature = if message.fifo.is_some() {
-            None
-        } else if signed {
-            Some(signing::sign(
-                version,
-                &envelope::notification_string_to_sign(message, body),
-            ))
-        } else {
-            Some(UNSIGNED.to_owned())
+        let key = (body.as_ptr() as usize, signed);
+        let position = context.templates.iter().position(|(k, _)| *k == key);
+        let index = match position {
+            Some(i) => i,
+            None => {
+                let cert_url = format!("{}{}", context.base_url, signing::CERT_PATH);
+                let signature = if message.fifo.is_some() {
+                    None
+                } else if signed {
+                    Some(signing::sign(
+                        context.version,
+                        &envelope::notification_string_to_sign(message, body),
+                    ))
+                } else {
+                    Some(UNSIGNED.to_owned())
+                };
+                let template = Notification::new(
+                    message,
+                    body,
+                    signature
+                        .as_deref()
+                        .map(|s| (context.version, s, cert_url.as_str())),
+                );
+                context.templates.push((key, template));
+                context.templates.len() - 1
+            }
         };
-        envelope::notification(
-            message,
-            &NotificationFields {
-                body,
-                unsubscribe_url: &unsubscribe,
-                signature: signature
-                    .as_deref()
-                    .map(|s| (version, s, cert_url.as_str())),
-            },
-        )
+        context.templates[index]
+            .1
+            .render(&unsubscribe_url(context.base_url, &sub.arn))
     }
 
     fn deliver(
         self: &Arc<Self>,
         message: &Published,
         sub: &Subscription,
-        base_url: &str,
-        version: &str,
+        context: &mut JobContext<'_>,
     ) {
         let (raw, dead_letter_queue) = {
             let settings = sub.settings();
@@ -262,8 +299,7 @@ impl Worker {
                         body: self.envelope(
                             message,
                             sub,
-                            base_url,
-                            version,
+                            context,
                             self.options.sign_queue_messages,
                         ),
                         attributes: Vec::new(),
@@ -272,15 +308,17 @@ impl Worker {
                     }
                 };
                 let queued = with_fifo_facts(queued, message);
-                if let Err(reason) = self.ports.queues.deliver(&sub.endpoint, queued.clone()) {
-                    self.dead_letter(sub, dead_letter_queue.as_deref(), queued, &reason);
+                // Only a subscription with a dead-letter queue needs the message after a failure.
+                let kept = dead_letter_queue.is_some().then(|| queued.clone());
+                if let Err(reason) = self.ports.queues.deliver(&sub.endpoint, queued) {
+                    self.dead_letter(sub, dead_letter_queue.as_deref(), kept, &reason);
                 }
             }
             DeliveryProtocol::Http | DeliveryProtocol::Https => {
                 let body = if raw {
                     message.body_for(sub.protocol.as_str()).to_owned()
                 } else {
-                    self.envelope(message, sub, base_url, version, true)
+                    self.envelope(message, sub, context, true)
                 };
                 let mut headers = vec![
                     ("x-amz-sns-message-type", "Notification".to_owned()),
@@ -319,7 +357,7 @@ impl Worker {
                 );
             }
             DeliveryProtocol::EmailJson => {
-                let body = self.envelope(message, sub, base_url, version, true);
+                let body = self.envelope(message, sub, context, true);
                 self.record(OutboxKind::Email, message, sub, body);
             }
             DeliveryProtocol::Email => {
@@ -338,7 +376,7 @@ impl Worker {
                 let body = if raw {
                     message.body_for("firehose").to_owned()
                 } else {
-                    self.envelope(message, sub, base_url, version, false)
+                    self.envelope(message, sub, context, false)
                 };
                 self.record(OutboxKind::Firehose, message, sub, body);
             }
@@ -378,11 +416,11 @@ impl Worker {
         &self,
         sub: &Subscription,
         dead_letter_queue: Option<&str>,
-        message: QueueMessage,
+        message: Option<QueueMessage>,
         reason: &str,
     ) {
-        match dead_letter_queue {
-            Some(dlq) => {
+        match dead_letter_queue.zip(message) {
+            Some((dlq, message)) => {
                 if let Err(e) = self.ports.queues.deliver(dlq, message) {
                     tracing::warn!(subscription = %sub.arn, %dlq, error = %e, "sns dead-letter delivery failed; message dropped");
                 }

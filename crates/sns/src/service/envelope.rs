@@ -1,69 +1,87 @@
 //! The JSON documents SNS delivers: the `Notification` envelope (to SQS, HTTP and email-json)
 //! and the `SubscriptionConfirmation` / `UnsubscribeConfirmation` messages, written with
-//! AWS's key order and layout, and the string each signature covers.
+//! AWS's key order and layout, and the string each signature covers. A notification is
+//! rendered once per message and completed per subscription.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 use crate::engine::{AttributeData, Published};
 
-/// What a delivery adds to a message: its subscription and the URLs and signature fields.
-pub struct NotificationFields<'a> {
-    pub body: &'a str,
-    pub unsubscribe_url: &'a str,
-    /// `(SignatureVersion, Signature, SigningCertURL)`; FIFO topics deliver without them.
-    pub signature: Option<(&'a str, &'a str, &'a str)>,
+/// A `Notification` for one message and body, rendered once and completed per
+/// subscription with its `UnsubscribeURL` (the only field that differs between them).
+pub struct Notification {
+    head: String,
+    tail: String,
 }
 
 fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned())
 }
 
-/// `{"Type" : "Notification", ...}` as SNS lays it out.
-pub fn notification(message: &Published, fields: &NotificationFields<'_>) -> String {
-    let mut out = String::with_capacity(fields.body.len() + 512);
-    let mut field = |name: &str, value: &str| {
-        out.push_str(if out.is_empty() { "{\n  \"" } else { ",\n  \"" });
-        out.push_str(name);
-        out.push_str("\" : ");
-        out.push_str(&quote(value));
-    };
-    field("Type", "Notification");
-    field("MessageId", &message.message_id);
-    if let Some(fifo) = &message.fifo {
-        field("SequenceNumber", &fifo.sequence_number);
-    }
-    field("TopicArn", &message.topic_arn);
-    if let Some(subject) = &message.subject {
-        field("Subject", subject);
-    }
-    field("Message", fields.body);
-    field("Timestamp", &message.timestamp.to_iso8601());
-    if let Some((version, signature, cert_url)) = fields.signature {
-        field("SignatureVersion", version);
-        field("Signature", signature);
-        field("SigningCertURL", cert_url);
-    }
-    field("UnsubscribeURL", fields.unsubscribe_url);
-    if !message.attributes.is_empty() {
-        out.push_str(",\n  \"MessageAttributes\" : {");
-        for (i, a) in message.attributes.iter().enumerate() {
-            let value = match &a.value {
-                AttributeData::Text(s) => quote(s),
-                AttributeData::Binary(b) => quote(&STANDARD.encode(b)),
-            };
-            out.push_str(if i == 0 { "\n    " } else { ",\n    " });
-            out.push_str(&quote(&a.name));
-            out.push_str(" : {\"Type\":");
-            out.push_str(&quote(&a.data_type));
-            out.push_str(",\"Value\":");
-            out.push_str(&value);
-            out.push('}');
+impl Notification {
+    /// `signature` is `(SignatureVersion, Signature, SigningCertURL)`; FIFO topics deliver
+    /// without one.
+    pub fn new(message: &Published, body: &str, signature: Option<(&str, &str, &str)>) -> Self {
+        let mut head = String::with_capacity(body.len() + 384);
+        let mut field = |name: &str, value: &str| {
+            head.push_str(if head.is_empty() {
+                "{\n  \""
+            } else {
+                ",\n  \""
+            });
+            head.push_str(name);
+            head.push_str("\" : ");
+            head.push_str(&quote(value));
+        };
+        field("Type", "Notification");
+        field("MessageId", &message.message_id);
+        if let Some(fifo) = &message.fifo {
+            field("SequenceNumber", &fifo.sequence_number);
         }
-        out.push_str("\n  }");
+        field("TopicArn", &message.topic_arn);
+        if let Some(subject) = &message.subject {
+            field("Subject", subject);
+        }
+        field("Message", body);
+        field("Timestamp", &message.timestamp.to_iso8601());
+        if let Some((version, signature, cert_url)) = signature {
+            field("SignatureVersion", version);
+            field("Signature", signature);
+            field("SigningCertURL", cert_url);
+        }
+        head.push_str(",\n  \"UnsubscribeURL\" : ");
+        let mut tail = String::new();
+        if !message.attributes.is_empty() {
+            tail.push_str(",\n  \"MessageAttributes\" : {");
+            for (i, a) in message.attributes.iter().enumerate() {
+                let value = match &a.value {
+                    AttributeData::Text(s) => quote(s),
+                    AttributeData::Binary(b) => quote(&STANDARD.encode(b)),
+                };
+                tail.push_str(if i == 0 { "\n    " } else { ",\n    " });
+                tail.push_str(&quote(&a.name));
+                tail.push_str(" : {\"Type\":");
+                tail.push_str(&quote(&a.data_type));
+                tail.push_str(",\"Value\":");
+                tail.push_str(&value);
+                tail.push('}');
+            }
+            tail.push_str("\n  }");
+        }
+        tail.push_str("\n}");
+        Notification { head, tail }
     }
-    out.push_str("\n}");
-    out
+
+    /// The envelope for the subscription whose `UnsubscribeURL` this is.
+    pub fn render(&self, unsubscribe_url: &str) -> String {
+        let url = quote(unsubscribe_url);
+        let mut out = String::with_capacity(self.head.len() + url.len() + self.tail.len());
+        out.push_str(&self.head);
+        out.push_str(&url);
+        out.push_str(&self.tail);
+        out
+    }
 }
 
 /// The text a `Notification` signature covers: `Key\nValue\n` for Message, MessageId,
@@ -169,14 +187,8 @@ mod tests {
     #[test]
     fn notification_keeps_aws_order_and_omits_absent_subject() {
         let m = message(None);
-        let text = notification(
-            &m,
-            &NotificationFields {
-                body: &m.message,
-                unsubscribe_url: "http://u",
-                signature: Some(("1", "c2ln", "http://cert")),
-            },
-        );
+        let text = Notification::new(&m, &m.message, Some(("1", "c2ln", "http://cert")))
+            .render("http://u");
         let v: serde_json::Value = serde_json::from_str(&text).expect("json");
         assert_eq!(v["Message"], "hello \"world\"");
         assert_eq!(v["Timestamp"], "1970-01-01T00:00:00.000Z");
