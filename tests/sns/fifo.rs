@@ -121,3 +121,40 @@ async fn fifo_rules_are_enforced() {
     );
     assert_eq!(message, "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
 }
+
+#[tokio::test]
+async fn fifo_topics_reach_standard_queues_and_standard_topics_pass_groups_on() {
+    let t = TestServer::start().await;
+    let fifo = fifo_topic(&t, "mixed.fifo", true).await;
+    let (standard_q, _) = subscribed_queue(&t, &fifo, "plain-q", &[]).await;
+    t.sns
+        .publish()
+        .topic_arn(&fifo)
+        .message("to a standard queue")
+        .message_group_id("g")
+        .send()
+        .await
+        .expect("publish");
+    let m = take_one(&t, &standard_q).await;
+    assert_eq!(envelope(&m)["Message"], "to a standard queue");
+    let attrs = m.attributes.clone().unwrap_or_default();
+    assert!(!attrs
+        .contains_key(&aws_sdk_sqs::types::MessageSystemAttributeName::MessageDeduplicationId));
+
+    let standard = topic(&t, "fair").await;
+    let (fair_q, _) = subscribed_queue(&t, &standard, "fair-q", &[]).await;
+    t.sns
+        .publish()
+        .topic_arn(&standard)
+        .message("grouped")
+        .message_group_id("tenant-1")
+        .send()
+        .await
+        .expect("publish");
+    let m = take_one(&t, &fair_q).await;
+    let attrs = m.attributes.clone().expect("attributes");
+    assert_eq!(
+        attrs[&aws_sdk_sqs::types::MessageSystemAttributeName::MessageGroupId],
+        "tenant-1"
+    );
+}

@@ -296,3 +296,63 @@ async fn sms_attributes_opt_out_and_sandbox() {
         .await
         .expect("delete");
 }
+
+#[tokio::test]
+async fn lambda_and_firehose_subscriptions_record_to_the_outbox() {
+    let t = TestServer::start().await;
+    let arn = topic(&t, "functions").await;
+    t.sns
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("lambda")
+        .endpoint("arn:aws:lambda:us-east-1:000000000000:function:handler")
+        .send()
+        .await
+        .expect("subscribe lambda");
+    let (code, _) = error(
+        t.sns
+            .subscribe()
+            .topic_arn(&arn)
+            .protocol("firehose")
+            .endpoint("arn:aws:firehose:us-east-1:000000000000:deliverystream/s")
+            .send()
+            .await,
+    );
+    assert_eq!(
+        code, "InvalidParameter",
+        "firehose needs SubscriptionRoleArn"
+    );
+    t.sns
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("firehose")
+        .endpoint("arn:aws:firehose:us-east-1:000000000000:deliverystream/s")
+        .attributes("SubscriptionRoleArn", "arn:aws:iam::000000000000:role/r")
+        .send()
+        .await
+        .expect("subscribe firehose");
+    t.sns
+        .publish()
+        .topic_arn(&arn)
+        .message("event")
+        .send()
+        .await
+        .expect("publish");
+    let mut outbox = serde_json::Value::Null;
+    for _ in 0..200 {
+        outbox = t.get("/_sluice/sns/outbox").await.json();
+        if outbox["firehose"].as_array().is_some_and(|a| !a.is_empty()) {
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(outbox["lambda"][0]["Message"], "event");
+    assert_eq!(
+        outbox["lambda"][0]["Destination"],
+        "arn:aws:lambda:us-east-1:000000000000:function:handler"
+    );
+    let firehose: serde_json::Value =
+        serde_json::from_str(outbox["firehose"][0]["Message"].as_str().expect("record"))
+            .expect("envelope");
+    assert_eq!(firehose["Message"], "event");
+}

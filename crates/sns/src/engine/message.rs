@@ -83,6 +83,8 @@ pub struct Published {
     pub attributes: Vec<MessageAttribute>,
     pub timestamp: Timestamp,
     pub fifo: Option<FifoFacts>,
+    /// A standard topic's `MessageGroupId`, passed on to SQS (fair queues).
+    pub group_id: Option<String>,
 }
 
 impl Published {
@@ -169,6 +171,7 @@ mod tests {
             attributes: Vec::new(),
             timestamp: Timestamp(0),
             fifo: None,
+            group_id: None,
         };
         assert_eq!(m.body_for("sqs"), "for sqs");
         assert_eq!(m.body_for("http"), "default");

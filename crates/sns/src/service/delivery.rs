@@ -307,7 +307,7 @@ impl Worker {
                         dedup_id: None,
                     }
                 };
-                let queued = with_fifo_facts(queued, message);
+                let queued = with_fifo_facts(queued, message, &sub.endpoint);
                 // Only a subscription with a dead-letter queue needs the message after a failure.
                 let kept = dead_letter_queue.is_some().then(|| queued.clone());
                 if let Err(reason) = self.ports.queues.deliver(&sub.endpoint, queued) {
@@ -347,6 +347,7 @@ impl Worker {
                         dedup_id: None,
                     },
                     message,
+                    dead_letter_queue.as_deref().unwrap_or_default(),
                 );
                 self.post_with_retries(
                     request,
@@ -527,10 +528,17 @@ impl Worker {
     }
 }
 
-fn with_fifo_facts(mut queued: QueueMessage, message: &Published) -> QueueMessage {
-    if let Some(fifo) = &message.fifo {
-        queued.group_id = Some(fifo.group_id.clone());
-        queued.dedup_id = Some(fifo.dedup_id.clone());
+/// FIFO topics pass group and deduplication id on to FIFO queues (a standard queue gets
+/// neither); standard topics their group id, if any, to standard queues (fair queues).
+fn with_fifo_facts(mut queued: QueueMessage, message: &Published, queue_arn: &str) -> QueueMessage {
+    let fifo_queue = queue_arn.ends_with(".fifo");
+    match (&message.fifo, fifo_queue) {
+        (Some(fifo), true) => {
+            queued.group_id = Some(fifo.group_id.clone());
+            queued.dedup_id = Some(fifo.dedup_id.clone());
+        }
+        (None, false) => queued.group_id.clone_from(&message.group_id),
+        _ => {}
     }
     queued
 }

@@ -181,6 +181,7 @@ mod tests {
             ],
             timestamp: Timestamp(0),
             fifo: None,
+            group_id: None,
         }
     }
 

@@ -426,6 +426,11 @@ impl SnsService {
             per_protocol: checked.per_protocol,
             attributes: checked.attributes,
             timestamp: now,
+            group_id: if fifo.is_none() {
+                checked.group_id
+            } else {
+                None
+            },
             fifo,
         });
         self.deliveries
