@@ -5,6 +5,7 @@ mod batches;
 mod dead_letters;
 mod errors;
 mod fifo;
+mod inspection;
 mod long_poll;
 mod messages;
 mod move_tasks;

@@ -57,16 +57,94 @@ pub async fn handle(app: &AppState, method: &Method, uri: &Uri, body: &Bytes) ->
             }),
         ),
         (&Method::GET, "/_sluice/clock") => clock_now(app),
-        (&Method::POST, "/_sluice/clock/advance") => advance(app, body).await,
-        (_, "/_sluice/clock" | "/_sluice/clock/advance" | "/health" | "/_localstack/health") => {
-            error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "Method not allowed for this path.",
-            )
+        (&Method::GET, "/_sluice/resources") => resources(app),
+        (&Method::GET, "/_sluice/sqs/messages") => sqs_messages(app, uri),
+        (&Method::POST, "/_sluice/reset") => {
+            app.sqs.reset();
+            app.sns.reset();
+            json_response(StatusCode::OK, json!({ "reset": true }))
         }
+        (&Method::POST, "/_sluice/clock/advance") => advance(app, body).await,
+        (
+            _,
+            "/_sluice/clock"
+            | "/_sluice/clock/advance"
+            | "/health"
+            | "/_localstack/health"
+            | "/_sluice/resources"
+            | "/_sluice/sqs/messages"
+            | "/_sluice/reset",
+        ) => error(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Method not allowed for this path.",
+        ),
         _ => return None,
     };
     Some(response)
+}
+
+/// Every queue with its counts and every topic with its subscriptions.
+fn resources(app: &AppState) -> Response {
+    let queues: Vec<Value> = app
+        .sqs
+        .summaries()
+        .into_iter()
+        .map(|q| {
+            json!({
+                "name": q.name,
+                "arn": q.arn,
+                "account": q.account,
+                "region": q.region,
+                "fifo": q.fifo,
+                "messages": q.counts.visible,
+                "messages_in_flight": q.counts.in_flight,
+                "messages_delayed": q.counts.delayed,
+            })
+        })
+        .collect();
+    let topics: Vec<Value> = app
+        .sns
+        .registry()
+        .all_topics()
+        .into_iter()
+        .map(|t| {
+            let subscriptions: Vec<Value> = t
+                .subscribers()
+                .iter()
+                .map(|s| {
+                    json!({
+                        "arn": s.arn.as_ref(),
+                        "protocol": s.protocol.as_str(),
+                        "endpoint": s.endpoint,
+                        "confirmed": s.is_confirmed(),
+                    })
+                })
+                .collect();
+            json!({ "arn": t.arn.as_ref(), "fifo": t.fifo, "subscriptions": subscriptions })
+        })
+        .collect();
+    json_response(
+        StatusCode::OK,
+        json!({ "sqs": { "queues": queues }, "sns": { "topics": topics } }),
+    )
+}
+
+/// A queue's messages (in flight and delayed included) in the SQS JSON shape.
+fn sqs_messages(app: &AppState, uri: &Uri) -> Response {
+    let mut pairs = Vec::new();
+    if let Some(q) = uri.query() {
+        let _ = sluice_wire::QueryNode::parse_form(q.as_bytes(), &mut pairs);
+    }
+    let Some((_, url)) = pairs.iter().find(|(k, _)| k == "QueueUrl") else {
+        return error(StatusCode::BAD_REQUEST, "QueueUrl is required.");
+    };
+    match app.sqs.find_queue(url, &app.settings.region) {
+        Some(cell) => json_response(
+            StatusCode::OK,
+            serde_json::to_value(app.sqs.peek(&cell)).unwrap_or(Value::Null),
+        ),
+        None => error(StatusCode::NOT_FOUND, "The specified queue does not exist."),
+    }
 }
 
 fn clock_now(app: &AppState) -> Response {

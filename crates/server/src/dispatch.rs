@@ -42,6 +42,16 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
             {
                 return response;
             }
+            if let Some(response) = crate::sqs_admin::handle(
+                &app,
+                &parts.method,
+                &parts.uri,
+                &parts.headers,
+                &bytes,
+                &request_id,
+            ) {
+                return response;
+            }
             // A bug must cost one request a 500, never the connection or the process.
             match AssertUnwindSafe(route(&app, &parts, bytes, &request_id))
                 .catch_unwind()

@@ -19,6 +19,7 @@ mod bridge;
 pub mod config;
 mod dispatch;
 mod sns_admin;
+mod sqs_admin;
 mod state;
 
 use std::net::SocketAddr;

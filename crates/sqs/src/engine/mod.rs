@@ -18,6 +18,8 @@ pub use message::{
     validate_attributes, validate_text, AttributeData, AttributeValue, MessageAttributes,
     MessageContent, NewMessage, MAX_MESSAGE_ATTRIBUTES,
 };
-pub use queue::{Counts, Delivery, FifoSent, Queue, Received, DEDUP_WINDOW_MS, MAX_IN_FLIGHT};
+pub use queue::{
+    Counts, Delivery, FifoSent, Peeked, Queue, Received, DEDUP_WINDOW_MS, MAX_IN_FLIGHT,
+};
 pub use redrive::{RedriveAllowPolicy, RedrivePolicy};
 pub use registry::{QueueCell, QueueKey, Registry};

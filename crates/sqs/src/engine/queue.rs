@@ -19,8 +19,12 @@ use sluice_core::Timestamp;
 
 #[path = "fifo.rs"]
 mod fifo;
+#[path = "inspect.rs"]
+mod inspect;
 #[path = "transfer.rs"]
 mod transfer;
+
+pub use inspect::Peeked;
 
 use fifo::FifoState;
 pub use fifo::{FifoSent, DEDUP_WINDOW_MS};

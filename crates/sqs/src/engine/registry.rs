@@ -185,6 +185,18 @@ impl Registry {
     pub fn all(&self) -> Vec<Arc<QueueCell>> {
         self.read().values().cloned().collect()
     }
+
+    /// Deletes every queue at once, with no re-creation cooldown (the admin reset).
+    pub fn clear(&self) {
+        let cells: Vec<Arc<QueueCell>> = self.write().drain().map(|(_, cell)| cell).collect();
+        self.deleted_at().clear();
+        for cell in cells {
+            let queue = cell.lock();
+            cell.deleted.store(true, Ordering::Release);
+            drop(queue);
+            cell.changed.notify_waiters();
+        }
+    }
 }
 
 #[cfg(test)]

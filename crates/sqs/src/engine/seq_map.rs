@@ -112,6 +112,20 @@ impl<V> BySeq<V> {
     pub fn clear(&mut self) {
         *self = BySeq::default();
     }
+
+    /// Entries in sequence order.
+    pub fn iter(&self) -> impl Iterator<Item = (u64, &V)> {
+        let first = self.first;
+        self.chunks.iter().enumerate().flat_map(move |(i, chunk)| {
+            let base = (first + i as u64) * CHUNK;
+            chunk.iter().flat_map(move |c| {
+                c.slots
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(j, v)| v.as_ref().map(|v| (base + j as u64, v)))
+            })
+        })
+    }
 }
 
 #[cfg(test)]
@@ -137,6 +151,10 @@ mod tests {
             for seq in 0..5_000 {
                 prop_assert_eq!(map.get(&seq), model.get(&seq));
             }
+            let mut expected: Vec<(u64, u64)> = model.into_iter().collect();
+            expected.sort_unstable();
+            let seen: Vec<(u64, u64)> = map.iter().map(|(k, v)| (k, *v)).collect();
+            prop_assert_eq!(seen, expected);
         }
     }
 

@@ -4,6 +4,7 @@
 
 mod batch;
 mod handles;
+mod inspect;
 mod move_tasks;
 mod permissions;
 mod queues;
@@ -16,6 +17,7 @@ use std::sync::Arc;
 use sluice_core::{AccountId, Clock, IdSource, Region, Scheduler};
 use sluice_wire::queue_path;
 
+pub use inspect::{QueueSummary, PEEK_RECEIPT_HANDLE};
 use move_tasks::MoveTasks;
 
 use crate::engine::{QueueCell, QueueKey, Registry, MAX_WAIT_TIME_SECONDS};

@@ -19,12 +19,19 @@ use crate::engine::{
 use crate::SqsError;
 
 /// Which `ReceiveMessage` system attributes a caller asked for.
-struct SystemAttributeFilter {
+pub(super) struct SystemAttributeFilter {
     all: bool,
     names: Vec<String>,
 }
 
 impl SystemAttributeFilter {
+    pub(super) fn all() -> SystemAttributeFilter {
+        SystemAttributeFilter {
+            all: true,
+            names: Vec::new(),
+        }
+    }
+
     fn wants(&self, name: &str) -> bool {
         self.all || self.names.iter().any(|n| n == name)
     }
@@ -171,7 +178,7 @@ impl SqsService {
     }
 }
 
-fn message_output(
+pub(super) fn message_output(
     delivery: Delivery,
     system: &SystemAttributeFilter,
     attribute_filters: &[String],
