@@ -174,3 +174,39 @@ async fn admin_api_lists_resources_and_resets() {
     // The name is free again at once after a reset.
     t.queue("counted").await;
 }
+
+#[tokio::test]
+async fn metrics_count_requests_and_messages() {
+    let t = TestServer::start().await;
+    let url = t.queue("metered").await;
+    t.sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("a")
+        .send()
+        .await
+        .expect("send");
+    let _ = t.sqs.get_queue_url().queue_name("missing").send().await;
+    let metrics = t.get("/metrics").await;
+    assert_eq!(metrics.status, 200);
+    let text = metrics.body;
+    assert!(
+        text.contains(
+            r#"sluice_requests_total{service="sqs",operation="CreateQueue",status="200"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"sluice_requests_total{service="sqs",operation="GetQueueUrl",status="400"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"sluice_request_duration_seconds_count{service="sqs",operation="SendMessage"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains(r#"sluice_sqs_messages{queue="metered",account="000000000000",region="us-east-1",state="visible"} 1"#), "{text}");
+}

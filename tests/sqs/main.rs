@@ -2,6 +2,7 @@
 //! against an in-process server. Time-dependent behaviour runs on the manual clock.
 
 mod batches;
+mod config_file;
 mod dead_letters;
 mod errors;
 mod fifo;

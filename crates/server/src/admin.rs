@@ -58,6 +58,14 @@ pub async fn handle(app: &AppState, method: &Method, uri: &Uri, body: &Bytes) ->
         ),
         (&Method::GET, "/_sluice/clock") => clock_now(app),
         (&Method::GET, "/_sluice/resources") => resources(app),
+        (&Method::GET, "/metrics") => {
+            let mut response = Response::new(Body::from(app.metrics.render(app)));
+            response.headers_mut().insert(
+                http::header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; version=0.0.4"),
+            );
+            response
+        }
         (&Method::GET, "/_sluice/sqs/messages") => sqs_messages(app, uri),
         (&Method::POST, "/_sluice/reset") => {
             app.sqs.reset();

@@ -1,8 +1,11 @@
-//! Settings of one Sluice process: parsed from raw values (CLI flags, `SLUICE_*` env), then
-//! validated into typed settings with one error that lists every problem.
+//! Settings of one Sluice process. Each source — the TOML file's `[server]` table, then
+//! `SLUICE_*` environment variables, then flags — gives a `RawSettings` of optional values;
+//! later sources override earlier ones, defaults fill the rest, and validation turns the
+//! result into typed `Settings` with one error listing every problem.
 
 use std::fmt;
 
+use serde::Deserialize;
 use sluice_core::{AccountId, Region};
 
 /// Largest JSON or CBOR request body accepted, in bytes: Kinesis requests reach 10 MiB
@@ -22,6 +25,15 @@ pub enum ClockMode {
     Manual,
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogFormat {
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -30,6 +42,11 @@ pub struct Settings {
     pub region: Region,
     pub account_id: AccountId,
     pub clock: ClockMode,
+    /// The host (and port) queue URLs and SNS callback URLs carry, instead of the one each
+    /// request addressed: for containers reached under another name.
+    pub hostname: Option<String>,
+    pub log: String,
+    pub log_format: LogFormat,
     pub max_request_bytes: usize,
     pub max_query_bytes: usize,
     /// Periodic sweeps of expired messages from idle queues (memory only; never needed for
@@ -50,6 +67,9 @@ impl Default for Settings {
             region: Region::parse("us-east-1").unwrap_or_else(|| unreachable!()),
             account_id: AccountId::parse("000000000000").unwrap_or_else(|| unreachable!()),
             clock: ClockMode::System,
+            hostname: None,
+            log: "info".into(),
+            log_format: LogFormat::Text,
             max_request_bytes: DEFAULT_MAX_REQUEST_BYTES,
             max_query_bytes: DEFAULT_MAX_QUERY_BYTES,
             housekeeping: true,
@@ -59,18 +79,25 @@ impl Default for Settings {
     }
 }
 
-/// Settings as given, before validation.
-#[derive(Debug, Clone)]
+/// Settings as one source gives them; names are the flags' (and the `[server]` keys').
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RawSettings {
-    pub host: String,
-    pub port: u16,
-    pub region: String,
-    pub account_id: String,
-    pub queue_deleted_recently: bool,
-    pub sns_sign_queue_messages: bool,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub region: Option<String>,
+    pub account_id: Option<String>,
+    /// `system` or `manual`.
+    pub clock: Option<String>,
+    pub hostname: Option<String>,
+    pub log: Option<String>,
+    /// `text` or `json`.
+    pub log_format: Option<String>,
+    pub sqs_queue_deleted_recently: Option<bool>,
+    pub sns_sign_queue_messages: Option<bool>,
 }
 
-/// Every problem found in the raw settings.
+/// Every problem found in the settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError(pub Vec<String>);
 
@@ -87,34 +114,93 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl RawSettings {
+    /// `self` with every value `over` gives replacing it.
+    pub fn overridden_by(self, over: RawSettings) -> RawSettings {
+        RawSettings {
+            host: over.host.or(self.host),
+            port: over.port.or(self.port),
+            region: over.region.or(self.region),
+            account_id: over.account_id.or(self.account_id),
+            clock: over.clock.or(self.clock),
+            hostname: over.hostname.or(self.hostname),
+            log: over.log.or(self.log),
+            log_format: over.log_format.or(self.log_format),
+            sqs_queue_deleted_recently: over
+                .sqs_queue_deleted_recently
+                .or(self.sqs_queue_deleted_recently),
+            sns_sign_queue_messages: over
+                .sns_sign_queue_messages
+                .or(self.sns_sign_queue_messages),
+        }
+    }
+
     pub fn validate(self) -> Result<Settings, ConfigError> {
+        let defaults = Settings::default();
         let mut problems = Vec::new();
-        let region = Region::parse(&self.region);
+        let region = match &self.region {
+            None => Some(defaults.region.clone()),
+            Some(r) => Region::parse(r),
+        };
         if region.is_none() {
             problems.push(format!(
                 "region {:?} is not a region name (lower-case letters, digits and hyphens)",
-                self.region
+                self.region.as_deref().unwrap_or_default()
             ));
         }
-        let account_id = AccountId::parse(&self.account_id);
+        let account_id = match &self.account_id {
+            None => Some(defaults.account_id.clone()),
+            Some(a) => AccountId::parse(a),
+        };
         if account_id.is_none() {
             problems.push(format!(
-                "account id {:?} must be exactly 12 digits",
-                self.account_id
+                "account_id {:?} must be 12 digits",
+                self.account_id.as_deref().unwrap_or_default()
             ));
         }
-        if self.host.trim().is_empty() {
+        let host = self.host.unwrap_or(defaults.host);
+        if host.trim().is_empty() {
             problems.push("host must not be empty".into());
+        }
+        let clock = match self.clock.as_deref() {
+            None | Some("system") => ClockMode::System,
+            Some("manual") => ClockMode::Manual,
+            Some(other) => {
+                problems.push(format!("clock {other:?} must be \"system\" or \"manual\""));
+                ClockMode::System
+            }
+        };
+        let log_format = match self.log_format.as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                problems.push(format!("log_format {other:?} must be \"text\" or \"json\""));
+                LogFormat::Text
+            }
+        };
+        if self
+            .hostname
+            .as_deref()
+            .is_some_and(|h| h.trim().is_empty() || h.contains('/'))
+        {
+            problems.push("hostname must be a host name, optionally with :port".into());
         }
         match (region, account_id, problems.is_empty()) {
             (Some(region), Some(account_id), true) => Ok(Settings {
-                host: self.host,
-                port: self.port,
+                host,
+                port: self.port.unwrap_or(defaults.port),
                 region,
                 account_id,
-                queue_deleted_recently: self.queue_deleted_recently,
-                sns_sign_queue_messages: self.sns_sign_queue_messages,
-                ..Settings::default()
+                clock,
+                hostname: self.hostname,
+                log: self.log.unwrap_or(defaults.log),
+                log_format,
+                queue_deleted_recently: self
+                    .sqs_queue_deleted_recently
+                    .unwrap_or(defaults.queue_deleted_recently),
+                sns_sign_queue_messages: self
+                    .sns_sign_queue_messages
+                    .unwrap_or(defaults.sns_sign_queue_messages),
+                ..defaults
             }),
             _ => Err(ConfigError(problems)),
         }
@@ -128,26 +214,42 @@ mod tests {
     #[test]
     fn every_problem_is_listed() {
         let err = RawSettings {
-            host: " ".into(),
-            port: 1,
-            region: "Mars".into(),
-            account_id: "123".into(),
-            queue_deleted_recently: true,
-            sns_sign_queue_messages: false,
+            host: Some(" ".into()),
+            region: Some("Mars".into()),
+            account_id: Some("123".into()),
+            clock: Some("sundial".into()),
+            ..RawSettings::default()
         }
         .validate()
         .expect_err("invalid");
-        assert_eq!(err.0.len(), 3, "{err}");
-        let ok = RawSettings {
-            host: "0.0.0.0".into(),
-            port: 9324,
-            region: "eu-west-1".into(),
-            account_id: "123456789012".into(),
-            queue_deleted_recently: false,
-            sns_sign_queue_messages: true,
-        }
-        .validate()
-        .expect("valid");
-        assert_eq!(ok.region.as_str(), "eu-west-1");
+        assert_eq!(err.0.len(), 4, "{err}");
+    }
+
+    #[test]
+    fn later_sources_override_earlier_ones_and_defaults_fill_the_rest() {
+        let file = RawSettings {
+            port: Some(9324),
+            region: Some("eu-west-1".into()),
+            clock: Some("manual".into()),
+            ..RawSettings::default()
+        };
+        let env = RawSettings {
+            port: Some(9000),
+            ..RawSettings::default()
+        };
+        let cli = RawSettings {
+            region: Some("eu-central-1".into()),
+            ..RawSettings::default()
+        };
+        let settings = file
+            .overridden_by(env)
+            .overridden_by(cli)
+            .validate()
+            .expect("valid");
+        assert_eq!(settings.port, 9000);
+        assert_eq!(settings.region.as_str(), "eu-central-1");
+        assert_eq!(settings.clock, ClockMode::Manual);
+        assert_eq!(settings.host, "127.0.0.1");
+        assert!(settings.queue_deleted_recently);
     }
 }

@@ -13,7 +13,8 @@ use futures_util::FutureExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use http_body_util::{BodyExt, Limited};
 use sluice_wire::{
-    detect, generic, render_error, DetectError, ErrorDescriptor, Protocol, Reply, Service,
+    detect, generic, render_error, Credential, DetectError, ErrorDescriptor, Protocol, Reply,
+    Service, ServiceWire,
 };
 
 use crate::state::AppState;
@@ -27,8 +28,21 @@ fn likely_protocol(headers: &HeaderMap) -> Protocol {
     }
 }
 
+/// What a request was, for metrics and the request log.
+#[derive(Debug)]
+struct Label {
+    service: &'static str,
+    operation: String,
+}
+
 pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Response {
+    #[allow(clippy::disallowed_methods)] // request latency is real elapsed time by definition
+    let started = std::time::Instant::now();
     let request_id = app.ids.uuid();
+    let mut label = Label {
+        service: "none",
+        operation: "unknown".to_owned(),
+    };
     let (parts, body) = request.into_parts();
     let protocol = likely_protocol(&parts.headers);
     let limit = match protocol {
@@ -53,7 +67,7 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
                 return response;
             }
             // A bug must cost one request a 500, never the connection or the process.
-            match AssertUnwindSafe(route(&app, &parts, bytes, &request_id))
+            match AssertUnwindSafe(route(&app, &parts, bytes, &request_id, &mut label))
                 .catch_unwind()
                 .await
             {
@@ -62,7 +76,7 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
                     tracing::error!(%request_id, uri = %parts.uri, "request handler panicked");
                     render_error(
                         protocol,
-                        &sluice_sqs::api::errors::WIRE,
+                        wire_for(&parts.headers),
                         &generic::INTERNAL_FAILURE,
                         "The request processing has failed because of an unknown error, exception or failure.",
                         &request_id,
@@ -72,20 +86,51 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
         }
         Err(BodyError::TooLarge) => render_error(
             protocol,
-            &sluice_sqs::api::errors::WIRE,
+            wire_for(&parts.headers),
             &generic::REQUEST_ENTITY_TOO_LARGE,
             &format!("Request body must be no larger than {limit} bytes."),
             &request_id,
         ),
         Err(BodyError::Io) => render_error(
             protocol,
-            &sluice_sqs::api::errors::WIRE,
+            wire_for(&parts.headers),
             &generic::SERIALIZATION,
             "The request body could not be read.",
             &request_id,
         ),
     };
+    let elapsed = started.elapsed();
+    app.metrics
+        .record(label.service, &label.operation, reply.status, elapsed);
+    tracing::debug!(
+        %request_id,
+        service = label.service,
+        operation = %label.operation,
+        status = reply.status,
+        micros = elapsed.as_micros() as u64,
+        "request"
+    );
     into_response(reply, &request_id)
+}
+
+/// The service whose error namespace answers a request that failed before routing: the one
+/// its signature names, else SQS.
+fn wire_for(headers: &HeaderMap) -> &'static ServiceWire {
+    let signed_for_sns = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(Credential::from_authorization)
+        .is_some_and(|c| c.service == "sns");
+    if signed_for_sns
+        || headers
+            .get("x-amz-target")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("AmazonSimpleNotificationService."))
+    {
+        &sluice_sns::api::errors::WIRE
+    } else {
+        &sluice_sqs::api::errors::WIRE
+    }
 }
 
 enum BodyError {
@@ -106,11 +151,18 @@ async fn route(
     parts: &http::request::Parts,
     body: Bytes,
     request_id: &str,
+    label: &mut Label,
 ) -> Reply {
     let detected = match detect(&parts.method, &parts.uri, &parts.headers, body) {
         Ok(d) => d,
         Err(e) => return detect_error(&e, &parts.headers, request_id),
     };
+    label.service = match detected.service {
+        Service::Sqs => "sqs",
+        Service::Sns => "sns",
+        Service::Kinesis => "kinesis",
+    };
+    label.operation.clone_from(&detected.action);
     match detected.service {
         Service::Sqs => {
             let ctx = app.sqs_context(parts, detected.credential.as_ref());
@@ -167,7 +219,7 @@ fn detect_error(error: &DetectError, headers: &HeaderMap, request_id: &str) -> R
     };
     render_error(
         likely_protocol(headers),
-        &sluice_sqs::api::errors::WIRE,
+        wire_for(headers),
         desc,
         &message,
         request_id,

@@ -15,9 +15,11 @@
 //! ```
 
 mod admin;
+mod bootstrap;
 mod bridge;
 pub mod config;
 mod dispatch;
+mod metrics;
 mod sns_admin;
 mod sqs_admin;
 mod state;
@@ -33,6 +35,7 @@ use sluice_sqs::SqsService;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+pub use bootstrap::{Bootstrap, ConfigFile};
 pub use config::{ClockMode, Settings};
 use state::AppState;
 
@@ -49,6 +52,7 @@ impl Server {
         ServerBuilder {
             settings: Settings::default(),
             seed: None,
+            bootstrap: Bootstrap::default(),
         }
     }
 }
@@ -58,6 +62,7 @@ impl Server {
 pub struct ServerBuilder {
     settings: Settings,
     seed: Option<u64>,
+    bootstrap: Bootstrap,
 }
 
 impl ServerBuilder {
@@ -91,6 +96,11 @@ impl ServerBuilder {
         self.settings.queue_deleted_recently = enforce;
         self
     }
+    /// Queues, topics and subscriptions to create before serving (see [`ConfigFile`]).
+    pub fn bootstrap(mut self, bootstrap: Bootstrap) -> Self {
+        self.bootstrap = bootstrap;
+        self
+    }
     /// Makes message ids and request ids a reproducible sequence.
     pub fn seeded_ids(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
@@ -98,10 +108,23 @@ impl ServerBuilder {
     }
 
     /// Binds the port and starts serving on the current tokio runtime.
-    pub async fn spawn(self) -> std::io::Result<RunningServer> {
+    pub async fn spawn(mut self) -> std::io::Result<RunningServer> {
         let listener = TcpListener::bind((self.settings.host.as_str(), self.settings.port)).await?;
         let addr = listener.local_addr()?;
+        let bootstrap = std::mem::take(&mut self.bootstrap);
+        let mut settings = self.settings.clone();
+        if settings.port == 0 {
+            settings.port = addr.port();
+        }
+        self.settings = settings;
         let (state, scheduler, manual) = self.assemble();
+        if let Err(e) = bootstrap.apply(&state).await {
+            scheduler.shutdown().await;
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("bootstrap failed: {e}"),
+            ));
+        }
         let shutdown = scheduler.shutdown_token();
         let serve = axum::serve(listener, router(state))
             .with_graceful_shutdown(async move { shutdown.cancelled().await });
@@ -164,6 +187,7 @@ impl ServerBuilder {
             ids,
             sqs,
             sns,
+            metrics: metrics::Metrics::new(),
             clock,
             manual_clock: manual.clone(),
         });

@@ -1,78 +1,108 @@
-//! The `sluice` binary: flags and `SLUICE_*` environment variables, logging, signals.
+//! The `sluice` binary: flags and `SLUICE_*` environment variables over an optional TOML
+//! file, logging, signals.
 
 use clap::Parser;
 use mimalloc::MiMalloc;
-use sluice::config::RawSettings;
-use sluice::Server;
+use sluice::config::{LogFormat, RawSettings};
+use sluice::{Bootstrap, Server};
 
 /// mimalloc: fewer cycles per request and a smaller resident set than the system allocator
 /// under Sluice's many small, short-lived allocations.
 #[global_allocator]
 static GLOBAL: MiMalloc = MiMalloc;
 
-/// Local, fast, faithful emulator of Amazon SQS and SNS on one port. Point any AWS SDK or the AWS
-/// CLI at it with `--endpoint-url http://localhost:4566` and any credentials.
+/// Local, fast, faithful emulator of Amazon SQS and SNS on one port. Point any AWS SDK or the
+/// AWS CLI at it with `--endpoint-url http://localhost:4566` and any credentials.
+///
+/// Settings come from defaults, then the `[server]` table of `--config`, then `SLUICE_*`
+/// environment variables, then flags.
 #[derive(Debug, Parser)]
 #[command(name = "sluice", version, about, long_about = None)]
 struct Cli {
-    /// Address to listen on (use 0.0.0.0 inside containers).
-    #[arg(long, env = "SLUICE_HOST", default_value = "127.0.0.1")]
-    host: String,
-    /// Port to listen on; 0 picks a free port.
-    #[arg(long, env = "SLUICE_PORT", default_value_t = 4566)]
-    port: u16,
-    /// Region used when a request is not signed with one.
-    #[arg(long, env = "SLUICE_REGION", default_value = "us-east-1")]
-    region: String,
-    /// The 12-digit account id that owns queues, as in queue URLs and ARNs.
-    #[arg(long, env = "SLUICE_ACCOUNT_ID", default_value = "000000000000")]
-    account_id: String,
+    /// TOML file with `[server]` settings and queues, topics and subscriptions to create at
+    /// startup (see the README).
+    #[arg(long, env = "SLUICE_CONFIG")]
+    config: Option<std::path::PathBuf>,
+    /// Address to listen on (use 0.0.0.0 inside containers) [default: 127.0.0.1].
+    #[arg(long, env = "SLUICE_HOST")]
+    host: Option<String>,
+    /// Port to listen on; 0 picks a free port [default: 4566].
+    #[arg(long, env = "SLUICE_PORT")]
+    port: Option<u16>,
+    /// Region used when a request is not signed with one [default: us-east-1].
+    #[arg(long, env = "SLUICE_REGION")]
+    region: Option<String>,
+    /// The 12-digit account id that owns resources, as in queue URLs and ARNs
+    /// [default: 000000000000].
+    #[arg(long, env = "SLUICE_ACCOUNT_ID")]
+    account_id: Option<String>,
+    /// Host (and port) that queue URLs and SNS callback URLs name, instead of the host each
+    /// request addressed, e.g. `sluice:4566` in docker-compose.
+    #[arg(long, env = "SLUICE_HOSTNAME")]
+    hostname: Option<String>,
     /// Refuse, as AWS does, to re-create a queue within 60 seconds of deleting one with the
-    /// same name (`QueueDeletedRecently`). Set to false when tests recreate queues quickly.
-    #[arg(long, env = "SLUICE_SQS_QUEUE_DELETED_RECENTLY", default_value_t = true, action = clap::ArgAction::Set)]
-    sqs_queue_deleted_recently: bool,
+    /// same name (`QueueDeletedRecently`). Set to false when tests recreate queues quickly
+    /// [default: true].
+    #[arg(long, env = "SLUICE_SQS_QUEUE_DELETED_RECENTLY", action = clap::ArgAction::Set)]
+    sqs_queue_deleted_recently: Option<bool>,
     /// Sign the SNS envelopes delivered to SQS queues, as AWS does. Off by default: an RSA
     /// signature per message costs more than the rest of a publish. Deliveries to HTTP
-    /// endpoints are always signed.
-    #[arg(long, env = "SLUICE_SNS_SIGN_QUEUE_MESSAGES", default_value_t = false, action = clap::ArgAction::Set)]
-    sns_sign_queue_messages: bool,
+    /// endpoints are always signed [default: false].
+    #[arg(long, env = "SLUICE_SNS_SIGN_QUEUE_MESSAGES", action = clap::ArgAction::Set)]
+    sns_sign_queue_messages: Option<bool>,
     /// Time source: `system` follows real time; `manual` stands still until
-    /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order).
-    #[arg(long, env = "SLUICE_CLOCK", value_enum, default_value = "system")]
-    clock: ClockArg,
-    /// Log filter: error, warn, info, debug, trace, or a tracing directive such as
-    /// `sluice=debug`.
-    #[arg(long, env = "SLUICE_LOG", default_value = "info")]
-    log: String,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum ClockArg {
-    System,
-    Manual,
+    /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order)
+    /// [default: system].
+    #[arg(long, env = "SLUICE_CLOCK", value_parser = ["system", "manual"])]
+    clock: Option<String>,
+    /// Log filter: error, warn, info, debug (one line per request), trace, or a tracing
+    /// directive such as `sluice=debug` [default: info].
+    #[arg(long, env = "SLUICE_LOG")]
+    log: Option<String>,
+    /// Log line format [default: text].
+    #[arg(long, env = "SLUICE_LOG_FORMAT", value_parser = ["text", "json"])]
+    log_format: Option<String>,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&cli.log)?)
-        .with_writer(std::io::stderr)
-        .init();
-    let settings = RawSettings {
+    let (file_settings, bootstrap) = match &cli.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+            let file = sluice::ConfigFile::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            (file.server.unwrap_or_default(), file.resources)
+        }
+        None => (RawSettings::default(), Bootstrap::default()),
+    };
+    let given = RawSettings {
         host: cli.host,
         port: cli.port,
         region: cli.region,
         account_id: cli.account_id,
-        queue_deleted_recently: cli.sqs_queue_deleted_recently,
+        clock: cli.clock,
+        hostname: cli.hostname,
+        log: cli.log,
+        log_format: cli.log_format,
+        sqs_queue_deleted_recently: cli.sqs_queue_deleted_recently,
         sns_sign_queue_messages: cli.sns_sign_queue_messages,
+    };
+    let settings = file_settings.overridden_by(given).validate()?;
+    let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)?;
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match settings.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
     }
-    .validate()?;
-    let mut builder = Server::builder().settings(settings);
-    if let ClockArg::Manual = cli.clock {
-        builder = builder.manual_clock();
-    }
-    let server = builder.spawn().await?;
+    let server = Server::builder()
+        .settings(settings)
+        .bootstrap(bootstrap)
+        .spawn()
+        .await?;
     println!("sluice listening on {}", server.endpoint_url());
     tracing::info!(addr = %server.addr(), "ready");
 

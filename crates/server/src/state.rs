@@ -16,6 +16,7 @@ pub struct AppState {
     pub ids: Arc<IdSource>,
     pub sqs: SqsService,
     pub sns: SnsService,
+    pub metrics: crate::metrics::Metrics,
     pub clock: Arc<dyn Clock>,
     /// Present when time is manual: the admin API advances it.
     pub manual_clock: Option<ManualClock>,
@@ -34,12 +35,18 @@ impl AppState {
         let region = credential
             .and_then(|c| Region::parse(&c.region))
             .unwrap_or_else(|| self.settings.region.clone());
-        let host = parts
-            .headers
-            .get(http::header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .map(str::to_owned)
-            .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+        let host = self
+            .settings
+            .hostname
+            .clone()
+            .or_else(|| {
+                parts
+                    .headers
+                    .get(http::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .map(str::to_owned)
+                    .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+            })
             .unwrap_or_else(|| format!("{}:{}", self.settings.host, self.settings.port));
         let account = credential
             .and_then(|c| AccountId::parse(&c.access_key))

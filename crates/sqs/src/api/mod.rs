@@ -77,6 +77,9 @@ macro_rules! operations {
         #[derive(Debug)]
         pub enum SqsResponse { $($op($output),)* }
 
+        /// Every SQS operation name.
+        pub const ACTIONS: &[&str] = &[$(stringify!($op),)*];
+
         impl SqsRequest {
             pub fn decode(action: &str, payload: &Payload) -> Result<SqsRequest, SqsError> {
                 match action {
