@@ -158,3 +158,139 @@ async fn fifo_topics_reach_standard_queues_and_standard_topics_pass_groups_on() 
         "tenant-1"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_publishes_arrive_in_sequence_number_order() {
+    let t = TestServer::start().await;
+    let arn = fifo_topic(&t, "busy.fifo", true).await;
+    let (url, _) =
+        subscribed_queue(&t, &arn, "busy-q.fifo", &[("RawMessageDelivery", "true")]).await;
+    let mut publishers = Vec::new();
+    for p in 0..4 {
+        let sns = t.sns.clone();
+        let arn = arn.clone();
+        publishers.push(tokio::spawn(async move {
+            let mut sequence = Vec::new();
+            for i in 0..25 {
+                let out = sns
+                    .publish()
+                    .topic_arn(&arn)
+                    .message(format!("{p}-{i}"))
+                    .message_group_id("one-group")
+                    .send()
+                    .await
+                    .expect("publish");
+                sequence.push((
+                    out.sequence_number
+                        .expect("seq")
+                        .parse::<u128>()
+                        .expect("number"),
+                    format!("{p}-{i}"),
+                ));
+            }
+            sequence
+        }));
+    }
+    let mut expected = Vec::new();
+    for p in publishers {
+        expected.extend(p.await.expect("publisher"));
+    }
+    expected.sort();
+    let expected: Vec<String> = expected.into_iter().map(|(_, body)| body).collect();
+    let mut received = Vec::new();
+    while received.len() < expected.len() {
+        received.push(
+            take_one(&t, &url)
+                .await
+                .body()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+    assert_eq!(
+        received, expected,
+        "the queue holds the topic's sequence order"
+    );
+}
+
+#[tokio::test]
+async fn undeliverable_fifo_messages_reach_a_fifo_dead_letter_queue() {
+    let t = TestServer::start().await;
+    let arn = fifo_topic(&t, "lost.fifo", true).await;
+    let dlq = t
+        .sqs
+        .create_queue()
+        .queue_name("lost-dlq.fifo")
+        .attributes(aws_sdk_sqs::types::QueueAttributeName::FifoQueue, "true")
+        .send()
+        .await
+        .expect("dlq")
+        .queue_url
+        .expect("url");
+    let dlq_arn = queue_arn(&t, &dlq).await;
+    t.sns
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("sqs")
+        .endpoint("arn:aws:sqs:us-east-1:000000000000:never-created")
+        .attributes(
+            "RedrivePolicy",
+            format!(r#"{{"deadLetterTargetArn":"{dlq_arn}"}}"#),
+        )
+        .send()
+        .await
+        .expect("subscribe");
+    t.sns
+        .publish()
+        .topic_arn(&arn)
+        .message("nowhere to go")
+        .message_group_id("g")
+        .send()
+        .await
+        .expect("publish");
+    let m = take_one(&t, &dlq).await;
+    assert_eq!(envelope(&m)["Message"], "nowhere to go");
+    let attrs = m.attributes.clone().expect("attributes");
+    assert_eq!(
+        attrs[&aws_sdk_sqs::types::MessageSystemAttributeName::MessageGroupId],
+        "g"
+    );
+}
+
+#[tokio::test]
+async fn a_batch_missing_deduplication_ids_publishes_nothing() {
+    let t = TestServer::start().await;
+    let arn = fifo_topic(&t, "strict.fifo", false).await;
+    let (url, _) =
+        subscribed_queue(&t, &arn, "strict-q.fifo", &[("RawMessageDelivery", "true")]).await;
+    let entry = |id: &str, dedup: Option<&str>| {
+        aws_sdk_sns::types::PublishBatchRequestEntry::builder()
+            .id(id)
+            .message(id)
+            .message_group_id("g")
+            .set_message_deduplication_id(dedup.map(str::to_owned))
+            .build()
+            .expect("entry")
+    };
+    let (code, message) = error(
+        t.sns
+            .publish_batch()
+            .topic_arn(&arn)
+            .publish_batch_request_entries(entry("first", Some("d1")))
+            .publish_batch_request_entries(entry("second", None))
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidParameter");
+    assert!(message.contains("ContentBasedDeduplication"), "{message}");
+    t.sns
+        .publish()
+        .topic_arn(&arn)
+        .message("sentinel")
+        .message_group_id("g")
+        .message_deduplication_id("d2")
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(take_one(&t, &url).await.body(), Some("sentinel"));
+}

@@ -56,10 +56,12 @@ async fn receiver() -> Receiver {
                         let body = serde_json::from_slice(&body).unwrap_or_else(|_| {
                             serde_json::Value::String(String::from_utf8_lossy(&body).into_owned())
                         });
-                        let _ = tx.send(Received { headers, body });
+                        // The answer is decided before the test hears of the request, so a
+                        // test that changes `failures` next affects only later requests.
                         let failing = fail
                             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
                             .is_ok();
+                        let _ = tx.send(Received { headers, body });
                         let status = if failing { 500 } else { 200 };
                         Ok::<_, Infallible>(
                             http::Response::builder()

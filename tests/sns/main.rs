@@ -1,7 +1,8 @@
 //! End-to-end SNS suites: the real `aws-sdk-sns` (Query protocol) with `aws-sdk-sqs` reading
 //! what fan-out delivered, a local HTTP receiver that verifies signatures, and the outbox
 //! endpoints. Delivery is asynchronous, so tests receive with long polls that the delivery
-//! wakes; "not delivered" is shown by a later sentinel arriving first.
+//! wakes; "not delivered" is shown by a later sentinel arriving first. The outbox is read
+//! after `POST /_sluice/sns/flush`.
 
 mod fanout;
 mod fifo;
@@ -132,6 +133,12 @@ async fn take_one(t: &TestServer, url: &str) -> aws_sdk_sqs::types::Message {
         .await
         .expect("delete");
     m
+}
+
+/// Waits until Sluice has fanned out everything published so far.
+async fn flush(t: &TestServer) {
+    let reply = t.post("/_sluice/sns/flush", &[], "").await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
 }
 
 /// The body of a message, parsed as the SNS JSON envelope.

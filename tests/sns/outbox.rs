@@ -3,20 +3,6 @@
 
 use super::*;
 
-async fn wait_for(t: &TestServer, path: &str, key: &str, destination: &str) -> serde_json::Value {
-    for _ in 0..200 {
-        let body = t.get(path).await.json();
-        if body[key][destination]
-            .as_array()
-            .is_some_and(|a| !a.is_empty())
-        {
-            return body;
-        }
-        tokio::task::yield_now().await;
-    }
-    panic!("nothing recorded for {destination} at {path}");
-}
-
 #[tokio::test]
 async fn sms_by_number_and_by_subscription_is_recorded() {
     let t = TestServer::start().await;
@@ -55,7 +41,8 @@ async fn sms_by_number_and_by_subscription_is_recorded() {
         .send()
         .await
         .expect("publish");
-    let body = wait_for(&t, "/_aws/sns/sms-messages", "sms_messages", "+15555550111").await;
+    flush(&t).await;
+    let body = t.get("/_aws/sns/sms-messages").await.json();
     assert_eq!(
         body["sms_messages"]["+15555550100"][0]["Message"],
         "direct text"
@@ -338,14 +325,8 @@ async fn lambda_and_firehose_subscriptions_record_to_the_outbox() {
         .send()
         .await
         .expect("publish");
-    let mut outbox = serde_json::Value::Null;
-    for _ in 0..200 {
-        outbox = t.get("/_sluice/sns/outbox").await.json();
-        if outbox["firehose"].as_array().is_some_and(|a| !a.is_empty()) {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
+    flush(&t).await;
+    let outbox = t.get("/_sluice/sns/outbox").await.json();
     assert_eq!(outbox["lambda"][0]["Message"], "event");
     assert_eq!(
         outbox["lambda"][0]["Destination"],

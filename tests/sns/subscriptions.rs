@@ -277,15 +277,45 @@ async fn email_subscriptions_wait_for_confirmation() {
         .send()
         .await
         .expect("publish");
-    let mut outbox = serde_json::Value::Null;
-    for _ in 0..200 {
-        outbox = t.get("/_sluice/sns/outbox?kind=email").await.json();
-        if outbox["email"].as_array().is_some_and(|a| !a.is_empty()) {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
+    flush(&t).await;
+    let outbox = t.get("/_sluice/sns/outbox?kind=email").await.json();
     assert_eq!(outbox["email"][0]["Destination"], "someone@example.com");
     assert_eq!(outbox["email"][0]["Message"], "mail body");
     assert_eq!(outbox["email"][0]["Subject"], "Hi");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_identical_subscribes_make_one_subscription() {
+    let t = TestServer::start().await;
+    let arn = topic(&t, "racy").await;
+    let mut calls = Vec::new();
+    for _ in 0..8 {
+        let sns = t.sns.clone();
+        let arn = arn.clone();
+        calls.push(tokio::spawn(async move {
+            sns.subscribe()
+                .topic_arn(arn)
+                .protocol("sqs")
+                .endpoint("arn:aws:sqs:us-east-1:000000000000:racy-q")
+                .send()
+                .await
+                .expect("subscribe")
+                .subscription_arn
+                .expect("arn")
+        }));
+    }
+    let mut arns = Vec::new();
+    for call in calls {
+        arns.push(call.await.expect("task"));
+    }
+    arns.dedup();
+    assert_eq!(arns.len(), 1, "{arns:?}");
+    let listed = t
+        .sns
+        .list_subscriptions_by_topic()
+        .topic_arn(&arn)
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(listed.subscriptions().len(), 1);
 }

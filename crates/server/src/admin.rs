@@ -67,6 +67,10 @@ pub async fn handle(app: &AppState, method: &Method, uri: &Uri, body: &Bytes) ->
             response
         }
         (&Method::GET, "/_sluice/sqs/messages") => sqs_messages(app, uri),
+        (&Method::POST, "/_sluice/sns/flush") => {
+            app.sns.flush_deliveries().await;
+            json_response(StatusCode::OK, json!({ "flushed": true }))
+        }
         (&Method::POST, "/_sluice/reset") => {
             app.sqs.reset();
             app.sns.reset();

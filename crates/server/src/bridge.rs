@@ -103,13 +103,18 @@ impl HttpSink for HttpClient {
             let req = builder
                 .body(Full::new(Bytes::from(request.body)))
                 .map_err(|e| e.to_string())?;
-            let response = tokio::time::timeout(HTTP_TIMEOUT, client.request(req))
+            // One bound for the whole exchange: a subscriber that trickles its answer must
+            // not hold a retry task forever.
+            let exchange = async {
+                let response = client.request(req).await.map_err(|e| e.to_string())?;
+                let status = response.status().as_u16();
+                let body = http_body_util::Limited::new(response.into_body(), MAX_RESPONSE_BYTES);
+                let _ = body.collect().await;
+                Ok::<u16, String>(status)
+            };
+            let status = tokio::time::timeout(HTTP_TIMEOUT, exchange)
                 .await
-                .map_err(|_| "timed out".to_owned())?
-                .map_err(|e| e.to_string())?;
-            let status = response.status().as_u16();
-            let body = http_body_util::Limited::new(response.into_body(), MAX_RESPONSE_BYTES);
-            let _ = body.collect().await;
+                .map_err(|_| "timed out".to_owned())??;
             Ok(status)
         })
     }

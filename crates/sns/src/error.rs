@@ -46,7 +46,7 @@ pub enum SnsError {
     TooManyEntriesInBatchRequest,
     #[error("{0}")]
     TagLimitExceeded(String),
-    #[error("Filter policy scope MessageAttributes does not support nested filter policy")]
+    #[error("Filter policy limit exceeded")]
     FilterPolicyLimitExceeded,
     #[error("{0}")]
     Validation(String),

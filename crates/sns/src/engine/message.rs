@@ -101,22 +101,6 @@ impl Published {
     }
 }
 
-/// AWS's rule for message attribute names: up to 256 characters of letters, digits, `_`, `-`
-/// and `.`; no leading, trailing or doubled period; no `AWS.` or `Amazon.` prefix.
-pub fn valid_attribute_name(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    !name.is_empty()
-        && name.len() <= 256
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
-        && !name.starts_with('.')
-        && !name.ends_with('.')
-        && !name.contains("..")
-        && !lower.starts_with("aws.")
-        && !lower.starts_with("amazon.")
-}
-
 /// A `Number` attribute's value as AWS accepts it: a decimal number, optionally signed, with
 /// an optional exponent, in ±10^308.
 pub fn valid_number(value: &str) -> bool {
@@ -130,25 +114,6 @@ pub fn valid_number(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn attribute_names() {
-        for ok in ["color", "a.b", "A_b-1", &"x".repeat(256)] {
-            assert!(valid_attribute_name(ok), "{ok}");
-        }
-        for bad in [
-            "",
-            ".a",
-            "a.",
-            "a..b",
-            "AWS.x",
-            "amazon.y",
-            "a b",
-            &"x".repeat(257),
-        ] {
-            assert!(!valid_attribute_name(bad), "{bad}");
-        }
-    }
 
     #[test]
     fn numbers() {

@@ -14,8 +14,8 @@ mod subscription;
 mod topic;
 
 pub use message::{
-    valid_attribute_name, valid_number, AttributeData, FifoFacts, MessageAttribute, Published,
-    MAX_MESSAGE_ATTRIBUTES, MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS,
+    valid_number, AttributeData, FifoFacts, MessageAttribute, Published, MAX_MESSAGE_ATTRIBUTES,
+    MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS,
 };
 pub use names::{
     parse_platform_application_arn, platform_application_arn, topic_of_subscription,

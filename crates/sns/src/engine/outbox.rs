@@ -10,6 +10,8 @@ use super::message::MessageAttribute;
 
 /// Records kept before the oldest are dropped.
 pub const OUTBOX_CAPACITY: usize = 10_000;
+/// Bytes of message bodies and attributes kept before the oldest records are dropped.
+pub const OUTBOX_BYTES: usize = 64 * 1024 * 1024;
 
 /// What kind of endpoint a record was meant for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,18 +42,50 @@ pub struct OutboxRecord {
     pub timestamp: Timestamp,
 }
 
+impl OutboxRecord {
+    fn size(&self) -> usize {
+        self.message.len()
+            + self
+                .attributes
+                .iter()
+                .map(MessageAttribute::size)
+                .sum::<usize>()
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Outbox {
-    records: Mutex<VecDeque<OutboxRecord>>,
+    records: Mutex<Records>,
+}
+
+#[derive(Debug, Default)]
+struct Records {
+    list: VecDeque<OutboxRecord>,
+    bytes: usize,
+}
+
+impl Records {
+    fn retain(&mut self, keep: impl Fn(&OutboxRecord) -> bool) {
+        self.list.retain(|r| keep(r));
+        self.bytes = self.list.iter().map(OutboxRecord::size).sum();
+    }
 }
 
 impl Outbox {
     pub fn push(&self, record: OutboxRecord) {
-        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
-        if records.len() == OUTBOX_CAPACITY {
-            records.pop_front();
+        let mut records = self.lock();
+        records.bytes += record.size();
+        records.list.push_back(record);
+        while records.list.len() > OUTBOX_CAPACITY || records.bytes > OUTBOX_BYTES {
+            match records.list.pop_front() {
+                Some(old) => records.bytes -= old.size(),
+                None => break,
+            }
         }
-        records.push_back(record);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Records> {
+        self.records.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Records of `kind` that `keep` selects, oldest first.
@@ -60,8 +94,9 @@ impl Outbox {
         kind: OutboxKind,
         keep: impl Fn(&OutboxRecord) -> bool,
     ) -> Vec<OutboxRecord> {
-        let records = self.records.lock().unwrap_or_else(|e| e.into_inner());
+        let records = self.lock();
         records
+            .list
             .iter()
             .filter(|r| r.kind == kind && keep(r))
             .cloned()
@@ -69,16 +104,12 @@ impl Outbox {
     }
 
     pub fn clear_all(&self) {
-        self.records
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        *self.lock() = Records::default();
     }
 
     /// Removes the records of `kind` that `drop` selects.
     pub fn clear(&self, kind: OutboxKind, drop: impl Fn(&OutboxRecord) -> bool) {
-        let mut records = self.records.lock().unwrap_or_else(|e| e.into_inner());
-        records.retain(|r| r.kind != kind || !drop(r));
+        self.lock().retain(|r| r.kind != kind || !drop(r));
     }
 }
 
@@ -116,7 +147,15 @@ mod tests {
         );
         assert_eq!(outbox.read(OutboxKind::Email, |_| true).len(), 1);
         outbox.clear(OutboxKind::Sms, |r| r.destination == "+1");
-        assert!(outbox.read(OutboxKind::Sms, |_| true).is_empty());
-        assert_eq!(outbox.read(OutboxKind::Email, |_| true).len(), 1);
+        let mut big = record(OutboxKind::Sms, "+2");
+        big.message = "x".repeat(OUTBOX_BYTES / 2 + 1);
+        outbox.push(big.clone());
+        outbox.push(big);
+        assert_eq!(
+            outbox.read(OutboxKind::Sms, |_| true).len(),
+            1,
+            "bounded by bytes"
+        );
+        assert_eq!(outbox.read(OutboxKind::Email, |_| true).len(), 0);
     }
 }

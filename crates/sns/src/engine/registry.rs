@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use super::subscription::Subscription;
+use super::subscription::{DeliveryProtocol, Subscription};
 use super::topic::TopicCell;
 
 /// How many items a List* page holds, as AWS pages them.
@@ -82,17 +82,40 @@ impl Registry {
         self.read().subscriptions.get(arn).cloned()
     }
 
-    /// Adds a subscription to its topic, unless the topic was deleted meanwhile.
-    pub fn add_subscription(&self, topic: &TopicCell, subscription: Arc<Subscription>) -> bool {
+    /// The topic's subscription to `endpoint` over `protocol`, made by `make` and added if
+    /// there is none (one lock, so concurrent Subscribes cannot both add). `None` when the
+    /// topic was deleted (or replaced by a new one of the same name) meanwhile. The flag
+    /// says whether the subscription is new.
+    pub fn subscribe(
+        &self,
+        topic: &Arc<TopicCell>,
+        protocol: DeliveryProtocol,
+        endpoint: &str,
+        make: impl FnOnce() -> Arc<Subscription>,
+    ) -> Option<(Arc<Subscription>, bool)> {
         let mut state = self.write();
-        if !state.topics.contains_key(&topic.arn) {
-            return false;
+        if !state
+            .topics
+            .get(&topic.arn)
+            .is_some_and(|current| Arc::ptr_eq(current, topic))
+        {
+            return None;
         }
-        topic.lock().add_subscriber(subscription.clone());
+        let mut cell = topic.lock();
+        if let Some(existing) = cell
+            .subscribers
+            .iter()
+            .find(|s| s.protocol == protocol && s.endpoint == endpoint)
+        {
+            return Some((existing.clone(), false));
+        }
+        let subscription = make();
+        cell.add_subscriber(subscription.clone());
+        drop(cell);
         state
             .subscriptions
-            .insert(subscription.arn.clone(), subscription);
-        true
+            .insert(subscription.arn.clone(), subscription.clone());
+        Some((subscription, true))
     }
 
     pub fn remove_subscription(&self, arn: &str) -> Option<Arc<Subscription>> {

@@ -5,6 +5,7 @@
 //! worker keeps per-topic order, which FIFO topics need.
 
 use std::cell::OnceCell;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,6 +21,9 @@ use crate::engine::{
 
 /// Jobs waiting for the worker before publishers wait.
 const CHANNEL_CAPACITY: usize = 4096;
+/// HTTP deliveries that may wait for a retry at once.
+const MAX_RETRYING: usize = 10_000;
+const USER_AGENT: &str = "Amazon Simple Notification Service Agent";
 /// What an SQS envelope carries for `Signature` when queue deliveries are not signed.
 pub const UNSIGNED: &str = "UNSIGNED";
 
@@ -65,6 +69,8 @@ enum Job {
         subscribers: Arc<[Arc<Subscription>]>,
         base_url: Arc<str>,
         signature_version: Arc<str>,
+        /// The topic's `DeliveryPolicy`, whose HTTP defaults subscriptions inherit.
+        topic_policy: Option<Arc<str>>,
     },
     Confirm {
         subscription: Arc<Subscription>,
@@ -72,6 +78,8 @@ enum Job {
         base_url: Arc<str>,
         signature_version: Arc<str>,
     },
+    /// Answered once every job queued before it is done.
+    Barrier(tokio::sync::oneshot::Sender<()>),
     /// Ends the worker (on shutdown).
     Stop,
 }
@@ -97,6 +105,8 @@ struct Worker {
     platforms: Arc<Platforms>,
     ids: Arc<IdSource>,
     options: DeliveryOptions,
+    /// HTTP deliveries waiting for a retry.
+    retrying: AtomicUsize,
 }
 
 impl Dispatcher {
@@ -116,6 +126,7 @@ impl Dispatcher {
             platforms,
             ids,
             options,
+            retrying: AtomicUsize::new(0),
         });
         // Fan-out is CPU work (filters, envelopes, enqueues), so it runs on its own thread:
         // requests never queue behind a 100-subscriber delivery. Tasks it starts (HTTP
@@ -144,25 +155,25 @@ impl Dispatcher {
         Dispatcher { tx }
     }
 
-    /// Queues a published message for its subscribers; waits while the channel is full.
-    pub(crate) async fn publish(
-        &self,
-        message: Arc<Published>,
-        subscribers: Arc<[Arc<Subscription>]>,
-        base_url: Arc<str>,
-        signature_version: Arc<str>,
-    ) {
-        if subscribers.is_empty() {
-            return;
+    /// A place in the delivery channel, waited for while the channel is full. Publish
+    /// takes one before it locks the topic and fills it under the lock, so messages enter
+    /// the channel in the order the topic admitted them (FIFO sequence order).
+    pub(crate) async fn reserve(&self) -> Option<PublishSlot<'_>> {
+        match self.tx.reserve().await {
+            Ok(permit) => Some(PublishSlot(permit)),
+            Err(_) => {
+                tracing::warn!("sns delivery worker stopped; messages are not delivered");
+                None
+            }
         }
-        let job = Job::Publish {
-            message,
-            subscribers,
-            base_url,
-            signature_version,
-        };
-        if self.tx.send(JobBox(job)).await.is_err() {
-            tracing::warn!("sns delivery worker stopped; message not delivered");
+    }
+
+    /// Waits until every message published before the call has been fanned out: queued
+    /// into SQS, recorded in the outbox, or handed to an HTTP delivery task.
+    pub(crate) async fn flush(&self) {
+        let (done, finished) = tokio::sync::oneshot::channel();
+        if self.tx.send(JobBox(Job::Barrier(done))).await.is_ok() {
+            let _ = finished.await;
         }
     }
 
@@ -184,6 +195,32 @@ impl Dispatcher {
     }
 }
 
+/// A reserved place in the delivery channel.
+pub(crate) struct PublishSlot<'a>(mpsc::Permit<'a, JobBox>);
+
+impl PublishSlot<'_> {
+    /// Queues a published message for its subscribers (none: nothing to do).
+    pub(crate) fn publish(
+        self,
+        message: Arc<Published>,
+        subscribers: Arc<[Arc<Subscription>]>,
+        base_url: Arc<str>,
+        signature_version: Arc<str>,
+        topic_policy: Option<Arc<str>>,
+    ) {
+        if subscribers.is_empty() {
+            return;
+        }
+        self.0.send(JobBox(Job::Publish {
+            message,
+            subscribers,
+            base_url,
+            signature_version,
+            topic_policy,
+        }));
+    }
+}
+
 /// `SubscribeURL` of a confirmation.
 pub(crate) fn subscribe_url(base_url: &str, topic_arn: &str, token: &str) -> String {
     format!("{base_url}/?Action=ConfirmSubscription&TopicArn={topic_arn}&Token={token}")
@@ -197,6 +234,7 @@ fn unsubscribe_url(base_url: &str, subscription_arn: &str) -> String {
 struct JobContext<'a> {
     base_url: &'a str,
     version: &'a str,
+    topic_policy: Option<&'a str>,
     /// Rendered notifications by (body, signed).
     templates: Vec<((usize, bool), Notification)>,
 }
@@ -209,11 +247,13 @@ impl Worker {
                 subscribers,
                 base_url,
                 signature_version,
+                topic_policy,
             } => {
                 let parsed_body = OnceCell::new();
                 let mut context = JobContext {
                     base_url: &base_url,
                     version: &signature_version,
+                    topic_policy: topic_policy.as_deref(),
                     templates: Vec::new(),
                 };
                 for sub in subscribers.iter() {
@@ -229,6 +269,9 @@ impl Worker {
                 base_url,
                 signature_version,
             } => self.send_confirmation(&subscription, kind, &base_url, &signature_version),
+            Job::Barrier(done) => {
+                let _ = done.send(());
+            }
             Job::Stop => {}
         }
     }
@@ -307,9 +350,12 @@ impl Worker {
                         dedup_id: None,
                     }
                 };
+                // Only a subscription with a dead-letter queue needs the message after a
+                // failure; it gets the FIFO facts its own queue's type calls for.
+                let kept = dead_letter_queue
+                    .as_deref()
+                    .map(|dlq| with_fifo_facts(queued.clone(), message, dlq));
                 let queued = with_fifo_facts(queued, message, &sub.endpoint);
-                // Only a subscription with a dead-letter queue needs the message after a failure.
-                let kept = dead_letter_queue.is_some().then(|| queued.clone());
                 if let Err(reason) = self.ports.queues.deliver(&sub.endpoint, queued) {
                     self.dead_letter(sub, dead_letter_queue.as_deref(), kept, &reason);
                 }
@@ -320,16 +366,15 @@ impl Worker {
                 } else {
                     self.envelope(message, sub, context, true)
                 };
+                let policy = http_policy(sub, context.topic_policy);
                 let mut headers = vec![
                     ("x-amz-sns-message-type", "Notification".to_owned()),
                     ("x-amz-sns-message-id", message.message_id.clone()),
                     ("x-amz-sns-topic-arn", message.topic_arn.to_string()),
                     ("x-amz-sns-subscription-arn", sub.arn.to_string()),
-                    ("content-type", "text/plain; charset=UTF-8".to_owned()),
-                    (
-                        "user-agent",
-                        "Amazon Simple Notification Service Agent".to_owned(),
-                    ),
+                    ("content-type", policy.content_type.clone()),
+                    ("user-agent", USER_AGENT.to_owned()),
+                    ("accept-encoding", "gzip,deflate".to_owned()),
                 ];
                 if raw {
                     headers.push(("x-amz-sns-rawdelivery", "true".to_owned()));
@@ -339,23 +384,20 @@ impl Worker {
                     headers,
                     body,
                 };
-                let queued = with_fifo_facts(
-                    QueueMessage {
-                        body: request.body.clone(),
-                        attributes: Vec::new(),
-                        group_id: None,
-                        dedup_id: None,
-                    },
-                    message,
-                    dead_letter_queue.as_deref().unwrap_or_default(),
-                );
-                self.post_with_retries(
-                    request,
-                    retry_policy(sub),
-                    dead_letter_queue,
-                    queued,
-                    sub.arn.clone(),
-                );
+                let dead_letter = dead_letter_queue.map(|dlq| {
+                    let queued = with_fifo_facts(
+                        QueueMessage {
+                            body: request.body.clone(),
+                            attributes: Vec::new(),
+                            group_id: None,
+                            dedup_id: None,
+                        },
+                        message,
+                        &dlq,
+                    );
+                    (dlq, queued)
+                });
+                self.post_with_retries(request, policy, dead_letter, sub.arn.clone());
             }
             DeliveryProtocol::EmailJson => {
                 let body = self.envelope(message, sub, context, true);
@@ -432,12 +474,14 @@ impl Worker {
         }
     }
 
+    /// Posts, retrying on the shared clock per `policy`, then hands the message to the
+    /// dead-letter queue. At most `MAX_RETRYING` deliveries wait for a retry at once; beyond
+    /// that a failed delivery is not retried (bounded memory under a dead endpoint).
     fn post_with_retries(
         self: &Arc<Self>,
         request: HttpRequest,
-        policy: RetryPolicy,
-        dead_letter_queue: Option<String>,
-        dead_letter_message: QueueMessage,
+        policy: HttpPolicy,
+        dead_letter: Option<(String, QueueMessage)>,
         subscription_arn: Arc<str>,
     ) {
         let worker = self.clone();
@@ -445,23 +489,41 @@ impl Worker {
         let cancel = self.scheduler.shutdown_token();
         self.scheduler.spawn(async move {
             let mut last_error = String::new();
+            let mut retrying = false;
             for attempt in 0..=policy.retries {
                 if attempt > 0 {
+                    if !retrying {
+                        if worker.retrying.fetch_add(1, Ordering::Relaxed) >= MAX_RETRYING {
+                            worker.retrying.fetch_sub(1, Ordering::Relaxed);
+                            last_error.push_str(" (too many deliveries retrying; not retried)");
+                            break;
+                        }
+                        retrying = true;
+                    }
                     let deadline = clock.now() + policy.delay;
                     tokio::select! {
-                        _ = cancel.cancelled() => return,
+                        _ = cancel.cancelled() => break,
                         _ = clock.sleep_until(deadline) => {}
                     }
                 }
                 match worker.ports.http.post(request.clone()).await {
-                    Ok(status) if (200..300).contains(&status) => return,
+                    Ok(status) if (200..300).contains(&status) => {
+                        last_error.clear();
+                        break;
+                    }
                     Ok(status) => last_error = format!("HTTP status {status}"),
                     Err(e) => last_error = e,
                 }
             }
-            match dead_letter_queue {
-                Some(dlq) => {
-                    if let Err(e) = worker.ports.queues.deliver(&dlq, dead_letter_message) {
+            if retrying {
+                worker.retrying.fetch_sub(1, Ordering::Relaxed);
+            }
+            if last_error.is_empty() || cancel.is_cancelled() {
+                return;
+            }
+            match dead_letter {
+                Some((dlq, message)) => {
+                    if let Err(e) = worker.ports.queues.deliver(&dlq, message) {
                         tracing::warn!(subscription = %subscription_arn, %dlq, error = %e, "sns dead-letter delivery failed");
                     }
                 }
@@ -560,30 +622,58 @@ fn platform_of(endpoint_arn: &str) -> &str {
         .unwrap_or("default")
 }
 
-/// How an HTTP delivery is retried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct RetryPolicy {
+/// How an HTTP delivery is made and retried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HttpPolicy {
     retries: u32,
     delay: Duration,
+    content_type: String,
 }
 
-/// The subscription's `healthyRetryPolicy` (numRetries, minDelayTarget), else AWS's default
-/// of 3 retries 20 seconds apart. Delays are linear at `minDelayTarget`.
-fn retry_policy(sub: &Subscription) -> RetryPolicy {
+/// AWS caps the retries of one HTTP delivery at an hour in all.
+const MAX_RETRY_SECONDS: u64 = 3600;
+
+/// The subscription's `DeliveryPolicy` (`healthyRetryPolicy`, `requestPolicy`), else the
+/// topic's HTTP defaults (`defaultHealthyRetryPolicy`, `defaultRequestPolicy`), else AWS's:
+/// 3 retries 20 seconds apart, `text/plain; charset=UTF-8`. Delays are linear at
+/// `minDelayTarget`; all retries fit in an hour.
+fn http_policy(sub: &Subscription, topic_policy: Option<&str>) -> HttpPolicy {
     let settings = sub.settings();
-    let policy: Option<serde_json::Value> = settings
-        .attributes
-        .get("DeliveryPolicy")
-        .and_then(|p| serde_json::from_str(p).ok());
-    let healthy = policy.as_ref().and_then(|p| p.get("healthyRetryPolicy"));
+    let parse =
+        |text: Option<&str>| text.and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
+    let own = parse(
+        settings
+            .attributes
+            .get("DeliveryPolicy")
+            .map(String::as_str),
+    );
+    let topic = parse(topic_policy);
+    let topic_http = topic.as_ref().and_then(|t| t.get("http"));
+    let healthy = own
+        .as_ref()
+        .and_then(|p| p.get("healthyRetryPolicy"))
+        .or_else(|| topic_http.and_then(|h| h.get("defaultHealthyRetryPolicy")));
     let number = |name: &str, default: u64| {
         healthy
             .and_then(|h| h.get(name))
             .and_then(serde_json::Value::as_u64)
             .unwrap_or(default)
     };
-    RetryPolicy {
-        retries: u32::try_from(number("numRetries", 3)).unwrap_or(3).min(100),
-        delay: Duration::from_secs(number("minDelayTarget", 20).clamp(1, 3600)),
+    let delay = number("minDelayTarget", 20).clamp(1, MAX_RETRY_SECONDS);
+    let retries = number("numRetries", 3)
+        .min(100)
+        .min(MAX_RETRY_SECONDS / delay);
+    let content_type = own
+        .as_ref()
+        .and_then(|p| p.get("requestPolicy"))
+        .or_else(|| topic_http.and_then(|h| h.get("defaultRequestPolicy")))
+        .and_then(|r| r.get("headerContentType"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("text/plain; charset=UTF-8")
+        .to_owned();
+    HttpPolicy {
+        retries: u32::try_from(retries).unwrap_or(3),
+        delay: Duration::from_secs(delay),
+        content_type,
     }
 }

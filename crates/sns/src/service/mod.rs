@@ -101,6 +101,12 @@ impl SnsService {
         &self.outbox
     }
 
+    /// Waits until every message published so far has been fanned out to its subscribers
+    /// (HTTP retries excepted), so a test can look at queues and the outbox.
+    pub async fn flush_deliveries(&self) {
+        self.deliveries.flush().await;
+    }
+
     /// Forgets every topic, subscription, application, SMS setting and outbox record.
     pub fn reset(&self) {
         self.registry.clear();

@@ -35,6 +35,21 @@ fn check_app_arn(arn: Option<&str>) -> Result<&str, SnsError> {
         .ok_or_else(|| SnsError::invalid("PlatformApplicationArn"))
 }
 
+/// Endpoint attributes as stored: `Enabled` lower-cased, so any case of "true" enables.
+fn normalized(attributes: Vec<(String, String)>) -> Vec<(String, String)> {
+    attributes
+        .into_iter()
+        .map(|(k, v)| {
+            let v = if k == "Enabled" {
+                v.to_ascii_lowercase()
+            } else {
+                v
+            };
+            (k, v)
+        })
+        .collect()
+}
+
 fn check_endpoint_attributes(attributes: &[(String, String)]) -> Result<(), SnsError> {
     for (k, v) in attributes {
         if !ENDPOINT_ATTRIBUTES.contains(&k.as_str()) {
@@ -207,7 +222,8 @@ impl SnsService {
             return Err(SnsError::invalid("Token Reason: cannot be empty"));
         }
         check_endpoint_attributes(&input.attributes)?;
-        let mut attributes: BTreeMap<String, String> = input.attributes.into_iter().collect();
+        let mut attributes: BTreeMap<String, String> =
+            normalized(input.attributes).into_iter().collect();
         if let Some(data) = input.custom_user_data {
             attributes.insert("CustomUserData".into(), data);
         }
@@ -285,7 +301,7 @@ impl SnsService {
             .endpoints
             .get_mut(&arn)
             .ok_or_else(endpoint_not_found)?;
-        endpoint.attributes.extend(input.attributes);
+        endpoint.attributes.extend(normalized(input.attributes));
         Ok(Empty {})
     }
 

@@ -17,6 +17,10 @@ use crate::engine::{
 };
 use crate::SnsError;
 
+/// AWS's answer to a FIFO message with neither a deduplication id nor content-based
+/// deduplication.
+const NO_DEDUP_ID: &str = "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly";
+
 /// Most entries one PublishBatch may carry.
 const MAX_BATCH_ENTRIES: usize = 10;
 
@@ -45,6 +49,8 @@ impl From<PublishBatchEntryInput> for MessageFields {
 
 /// A message that passed validation.
 struct Checked {
+    /// Bytes counted against the limits: the message as sent plus its attributes.
+    size: usize,
     subject: Option<String>,
     message: String,
     per_protocol: Vec<(String, String)>,
@@ -184,8 +190,18 @@ fn valid_fifo_id(id: &str) -> bool {
     (1..=128).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// Validates one message for a topic whose ARN says whether it is FIFO.
-fn check(fields: MessageFields, fifo: bool, member_path: &str) -> Result<Checked, SnsError> {
+/// The checks AWS makes before any other: the framework's (a message attribute without a
+/// `DataType`), then the subject, then an empty message.
+fn precheck(fields: &MessageFields, member_path: &str) -> Result<(), SnsError> {
+    if let Some((name, _)) = fields
+        .message_attributes
+        .iter()
+        .find(|(_, a)| a.data_type.is_none())
+    {
+        return Err(SnsError::ValidationError(format!(
+            "1 validation error detected: Value null at '{member_path}.{name}.member.dataType' failed to satisfy constraint: Member must not be null"
+        )));
+    }
     if let Some(subject) = &fields.subject {
         if subject.is_empty()
             || subject.chars().count() > MAX_SUBJECT_CHARS
@@ -194,10 +210,16 @@ fn check(fields: MessageFields, fifo: bool, member_path: &str) -> Result<Checked
             return Err(SnsError::invalid("Subject"));
         }
     }
-    let message = fields.message.unwrap_or_default();
-    if message.is_empty() {
+    if fields.message.as_deref().is_none_or(str::is_empty) {
         return Err(SnsError::invalid("Empty message"));
     }
+    Ok(())
+}
+
+/// Validates one message for a topic whose ARN says whether it is FIFO, in AWS's order.
+fn check(fields: MessageFields, fifo: bool, member_path: &str) -> Result<Checked, SnsError> {
+    precheck(&fields, member_path)?;
+    let message = fields.message.unwrap_or_default();
     let attributes = convert_attributes(fields.message_attributes, member_path)?;
     let size = message.len() + attributes.iter().map(MessageAttribute::size).sum::<usize>();
     if size > MAX_MESSAGE_BYTES {
@@ -264,6 +286,7 @@ fn check(fields: MessageFields, fifo: bool, member_path: &str) -> Result<Checked
         Some(_) => return Err(SnsError::invalid("MessageStructure")),
     }
     Ok(Checked {
+        size,
         subject: fields.subject,
         message: default_body.unwrap_or(message),
         per_protocol,
@@ -288,6 +311,7 @@ impl SnsService {
             dedup_id: input.message_deduplication_id,
             group_id: input.message_group_id,
         };
+        precheck(&fields, "messageAttributes")?;
         if let Some(number) = input.phone_number {
             if input.topic_arn.is_some() || input.target_arn.is_some() {
                 return Err(SnsError::invalid(
@@ -381,38 +405,34 @@ impl SnsService {
         checked: Checked,
     ) -> Result<PublishOutput, SnsError> {
         let message_id = self.ids.uuid();
+        let base_url: Arc<str> = Arc::from(ctx.base_url());
+        let slot = self.deliveries.reserve().await;
+        let mut state = topic.lock();
+        // Read under the lock, so admissions (and the dedup window) are in time order.
         let now = self.clock.now();
-        let (fifo, subscribers, version) = {
-            let mut state = topic.lock();
-            let fifo = if topic.fifo {
-                let dedup_id = match checked.dedup_id.clone() {
-                    Some(id) => id,
-                    None if topics::content_based_dedup(&state) => sha256_hex(checked.message.as_bytes()),
-                    None => return Err(SnsError::invalid(
-                        "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly",
-                    )),
-                };
-                match state.admit_fifo(now, &dedup_id, &message_id) {
-                    FifoAdmission::Duplicate(accepted) => {
-                        return Ok(PublishOutput {
-                            message_id: accepted.message_id,
-                            sequence_number: Some(accepted.sequence_number),
-                        })
-                    }
-                    FifoAdmission::New { sequence_number } => Some(FifoFacts {
-                        group_id: checked.group_id.clone().unwrap_or_default(),
-                        dedup_id,
-                        sequence_number,
-                    }),
+        let fifo = if topic.fifo {
+            let dedup_id = match checked.dedup_id.clone() {
+                Some(id) => id,
+                None if topics::content_based_dedup(&state) => {
+                    sha256_hex(checked.message.as_bytes())
                 }
-            } else {
-                None
+                None => return Err(SnsError::invalid(NO_DEDUP_ID)),
             };
-            (
-                fifo,
-                state.subscribers.clone(),
-                topics::signature_version(&state),
-            )
+            match state.admit_fifo(now, &dedup_id, &message_id) {
+                FifoAdmission::Duplicate(accepted) => {
+                    return Ok(PublishOutput {
+                        message_id: accepted.message_id,
+                        sequence_number: Some(accepted.sequence_number),
+                    })
+                }
+                FifoAdmission::New { sequence_number } => Some(FifoFacts {
+                    group_id: checked.group_id.clone().unwrap_or_default(),
+                    dedup_id,
+                    sequence_number,
+                }),
+            }
+        } else {
+            None
         };
         let out = PublishOutput {
             message_id: message_id.clone(),
@@ -433,9 +453,19 @@ impl SnsService {
             },
             fifo,
         });
-        self.deliveries
-            .publish(message, subscribers, Arc::from(ctx.base_url()), version)
-            .await;
+        if let Some(slot) = slot {
+            slot.publish(
+                message,
+                state.subscribers.clone(),
+                base_url,
+                topics::signature_version(&state),
+                state
+                    .attributes
+                    .get("DeliveryPolicy")
+                    .map(|p| Arc::from(p.as_str())),
+            );
+        }
+        drop(state);
         Ok(out)
     }
 
@@ -480,12 +510,16 @@ impl SnsService {
                 i + 1
             );
             let c = check(MessageFields::from(entry), topic.fifo, &path)?;
-            total += c.message.len()
-                + c.attributes
-                    .iter()
-                    .map(MessageAttribute::size)
-                    .sum::<usize>();
+            total += c.size;
             checked.push((id, c));
+        }
+        // A FIFO topic's deduplication rule fails the whole request, before anything is
+        // published.
+        if topic.fifo
+            && !topics::content_based_dedup(&topic.lock())
+            && checked.iter().any(|(_, c)| c.dedup_id.is_none())
+        {
+            return Err(SnsError::invalid(NO_DEDUP_ID));
         }
         if total > MAX_MESSAGE_BYTES {
             return Err(SnsError::BatchRequestTooLong);

@@ -114,6 +114,27 @@ fn apply_attribute(
     Ok(())
 }
 
+/// Whether a requested attribute value equals what a subscription has, the way AWS compares
+/// them: booleans in any case, unset attributes at their defaults, JSON documents by value.
+fn same_setting(name: &str, current: Option<&str>, requested: &str) -> bool {
+    let default = match name {
+        "RawMessageDelivery" => Some("false"),
+        "FilterPolicyScope" => Some("MessageAttributes"),
+        _ => None,
+    };
+    let Some(current) = current.or(default) else {
+        return requested.is_empty();
+    };
+    if name == "RawMessageDelivery" {
+        return current.eq_ignore_ascii_case(requested);
+    }
+    let as_json = |s: &str| serde_json::from_str::<serde_json::Value>(s).ok();
+    match (as_json(current), as_json(requested)) {
+        (Some(a), Some(b)) if a.is_object() => a == b,
+        _ => current == requested,
+    }
+}
+
 fn is_json_object(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object())
 }
@@ -267,19 +288,27 @@ impl SnsService {
                 "Attributes Reason: SubscriptionRoleArn is required for firehose subscriptions",
             ));
         }
-        let existing = topic
-            .subscribers()
-            .iter()
-            .find(|s| s.protocol == protocol && s.endpoint == endpoint)
-            .cloned();
-        if let Some(existing) = existing {
-            let current = existing.settings();
-            let differs = settings.attributes.iter().any(|(k, v)| {
-                current.attributes.get(k).map_or_else(
-                    || !(k == "RawMessageDelivery" && v.eq_ignore_ascii_case("false")),
-                    |c| c != v,
-                )
-            });
+        let requested = settings.attributes.clone();
+        let confirmed = settings.confirmed;
+        let made = self.registry.subscribe(&topic, protocol, &endpoint, || {
+            Arc::new(Subscription::new(
+                Arc::from(format!("{}:{}", topic.arn, self.ids.uuid())),
+                topic.arn.clone(),
+                protocol,
+                endpoint.clone(),
+                ctx.account.clone(),
+                self.confirmation_token(),
+                settings,
+            ))
+        });
+        let Some((subscription, created)) = made else {
+            return Err(SnsError::NotFound("Topic does not exist".into()));
+        };
+        if !created {
+            let current = subscription.settings();
+            let differs = requested
+                .iter()
+                .any(|(k, v)| !same_setting(k, current.attributes.get(k).map(String::as_str), v));
             if differs {
                 return Err(SnsError::invalid(
                     "Attributes Reason: Subscription already exists with different attributes",
@@ -288,24 +317,11 @@ impl SnsService {
             let shown = current.confirmed || input.return_subscription_arn == Some(true);
             return Ok(SubscriptionArnOutput {
                 subscription_arn: if shown {
-                    existing.arn.to_string()
+                    subscription.arn.to_string()
                 } else {
                     "pending confirmation".to_owned()
                 },
             });
-        }
-        let confirmed = settings.confirmed;
-        let subscription = Arc::new(Subscription::new(
-            Arc::from(format!("{}:{}", topic.arn, self.ids.uuid())),
-            topic.arn.clone(),
-            protocol,
-            endpoint,
-            ctx.account.clone(),
-            self.confirmation_token(),
-            settings,
-        ));
-        if !self.registry.add_subscription(&topic, subscription.clone()) {
-            return Err(SnsError::NotFound("Topic does not exist".into()));
         }
         if matches!(protocol, DeliveryProtocol::Http | DeliveryProtocol::Https) {
             let version = topics::signature_version(&topic.lock());
@@ -348,7 +364,7 @@ impl SnsService {
         }
         let topic = self
             .topic(ctx, Some(&arn))
-            .map_err(|_| SnsError::invalid("Topic"))?;
+            .map_err(|_| SnsError::invalid("Token"))?;
         let subscription = topic
             .subscribers()
             .iter()

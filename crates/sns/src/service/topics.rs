@@ -209,11 +209,7 @@ impl SnsService {
             attributes.insert(key.clone(), value.clone());
         }
         if !valid_topic_name(&name, fifo) {
-            return Err(SnsError::invalid(if fifo || !name.ends_with(".fifo") {
-                "Topic Name"
-            } else {
-                "Topic Name Reason: Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long."
-            }));
+            return Err(SnsError::invalid("Topic Name"));
         }
         for (key, value) in &attributes {
             check_attribute(key, value, fifo)?;
@@ -247,16 +243,20 @@ impl SnsService {
         if created {
             topic.data_protection_policy = data_protection;
         } else {
+            // Compared with what GetTopicAttributes reports, so restating a default (an empty
+            // DisplayName, ContentBasedDeduplication=false) is no difference.
+            let effective = topic_attributes(&cell, &topic);
             let differs = attributes
                 .iter()
-                .any(|(k, v)| topic.attributes.get(k) != Some(v))
+                .any(|(k, v)| !effective.iter().any(|(ek, ev)| ek == k && ev == v))
                 || (input.attributes.iter().any(|(k, _)| k == "FifoTopic") && cell.fifo != fifo);
             if differs {
                 return Err(SnsError::invalid(
                     "Attributes Reason: Topic already exists with different attributes",
                 ));
             }
-            if !tags.is_empty() && tags != topic.tags {
+            // Tags given must be among the topic's, with the same values.
+            if tags.iter().any(|t| !topic.tags.contains(t)) {
                 return Err(SnsError::invalid(
                     "Tags Reason: Topic already exists with different tags",
                 ));
