@@ -307,3 +307,67 @@ async fn failed_deliveries_retry_on_the_clock_then_go_to_the_dead_letter_queue()
     assert_eq!(e["Message"], "dead letter");
     assert!(e["UnsubscribeURL"].as_str().expect("url").ends_with(&sub));
 }
+
+#[tokio::test]
+async fn delivery_policies_are_validated_and_merged() {
+    let t = TestServer::start().await;
+    let arn = topic(&t, "policies").await;
+    let (_, message) = error(
+        t.sns
+            .subscribe()
+            .topic_arn(&arn)
+            .protocol("http")
+            .endpoint("http://127.0.0.1:9/hook")
+            .attributes(
+                "DeliveryPolicy",
+                r#"{"healthyRetryPolicy":{"minDelayTarget":0}}"#,
+            )
+            .send()
+            .await,
+    );
+    assert_eq!(message, "Invalid parameter: Attributes Reason: DeliveryPolicy: healthyRetryPolicy.minDelayTarget must be greater than or equal to 1");
+    t.sns
+        .set_topic_attributes()
+        .topic_arn(&arn)
+        .attribute_name("DeliveryPolicy")
+        .attribute_value(
+            r#"{"http":{"defaultRequestPolicy":{"headerContentType":"application/json"}}}"#,
+        )
+        .send()
+        .await
+        .expect("topic policy");
+    let sub = t
+        .sns
+        .subscribe()
+        .topic_arn(&arn)
+        .protocol("http")
+        .endpoint("http://127.0.0.1:9/hook")
+        .attributes(
+            "DeliveryPolicy",
+            r#"{"healthyRetryPolicy":{"numRetries":5}}"#,
+        )
+        .return_subscription_arn(true)
+        .send()
+        .await
+        .expect("subscribe")
+        .subscription_arn
+        .expect("arn");
+    let attrs = t
+        .sns
+        .get_subscription_attributes()
+        .subscription_arn(&sub)
+        .send()
+        .await
+        .expect("attributes")
+        .attributes
+        .expect("map");
+    let effective: serde_json::Value =
+        serde_json::from_str(&attrs["EffectiveDeliveryPolicy"]).expect("json");
+    assert_eq!(effective["healthyRetryPolicy"]["numRetries"], 5);
+    assert_eq!(effective["healthyRetryPolicy"]["minDelayTarget"], 20);
+    assert_eq!(
+        effective["requestPolicy"]["headerContentType"],
+        "application/json"
+    );
+    assert_eq!(attrs["PendingConfirmation"], "true");
+}

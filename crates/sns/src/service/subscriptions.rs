@@ -102,6 +102,7 @@ fn apply_attribute(
         "DeliveryPolicy" | "ReplayPolicy" if !value.is_empty() && !is_json_object(value) => {
             return Err(format!("{name}: failed to parse JSON."));
         }
+        "DeliveryPolicy" if !value.is_empty() => check_delivery_policy(value)?,
         _ => {}
     }
     if value.is_empty() && name != "RawMessageDelivery" {
@@ -133,6 +134,87 @@ fn same_setting(name: &str, current: Option<&str>, requested: &str) -> bool {
         (Some(a), Some(b)) if a.is_object() => a == b,
         _ => current == requested,
     }
+}
+
+/// AWS's bounds on an HTTP subscription's `healthyRetryPolicy`.
+fn check_delivery_policy(text: &str) -> Result<(), String> {
+    let policy: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    let Some(healthy) = policy.get("healthyRetryPolicy").filter(|h| !h.is_null()) else {
+        return Ok(());
+    };
+    let field = |name: &str| healthy.get(name).and_then(serde_json::Value::as_i64);
+    let bounds: [(&str, i64, i64); 6] = [
+        ("minDelayTarget", 1, 3600),
+        ("maxDelayTarget", 1, 3600),
+        ("numRetries", 0, 100),
+        ("numNoDelayRetries", 0, 100),
+        ("numMinDelayRetries", 0, 100),
+        ("numMaxDelayRetries", 0, 100),
+    ];
+    for (name, low, high) in bounds {
+        match field(name) {
+            Some(v) if v < low => return Err(format!(
+                "DeliveryPolicy: healthyRetryPolicy.{name} must be greater than or equal to {low}"
+            )),
+            Some(v) if v > high => {
+                return Err(format!(
+                    "DeliveryPolicy: healthyRetryPolicy.{name} must be less than or equal to {high}"
+                ))
+            }
+            _ => {}
+        }
+    }
+    if let (Some(min), Some(max)) = (field("minDelayTarget"), field("maxDelayTarget")) {
+        if max < min {
+            return Err("DeliveryPolicy: healthyRetryPolicy.maxDelayTarget must be greater than or equal to minDelayTarget".to_owned());
+        }
+    }
+    Ok(())
+}
+
+/// The delivery policy an HTTP subscription works under: its own values over the topic's
+/// defaults over AWS's.
+fn effective_http_policy(own: Option<&str>, topic: Option<&str>) -> String {
+    let parse = |t: Option<&str>| t.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
+    let (own, topic) = (parse(own), parse(topic));
+    let topic_http = topic.as_ref().and_then(|t| t.get("http"));
+    let mut healthy = serde_json::json!({
+        "minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3, "numMaxDelayRetries": 0,
+        "numNoDelayRetries": 0, "numMinDelayRetries": 0, "backoffFunction": "linear"
+    });
+    for layer in [
+        topic_http.and_then(|h| h.get("defaultHealthyRetryPolicy")),
+        own.as_ref().and_then(|o| o.get("healthyRetryPolicy")),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if let (Some(base), Some(over)) = (healthy.as_object_mut(), layer.as_object()) {
+            for (k, v) in over {
+                base.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    let request = own
+        .as_ref()
+        .and_then(|o| o.get("requestPolicy"))
+        .filter(|r| !r.is_null())
+        .or_else(|| topic_http.and_then(|h| h.get("defaultRequestPolicy")))
+        .cloned()
+        .unwrap_or_else(|| serde_json::json!({"headerContentType": "text/plain; charset=UTF-8"}));
+    let throttle = own
+        .as_ref()
+        .and_then(|o| o.get("throttlePolicy"))
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    serde_json::json!({
+        "healthyRetryPolicy": healthy,
+        "sicklyRetryPolicy": null,
+        "throttlePolicy": throttle,
+        "requestPolicy": request,
+        "guaranteed": false,
+    })
+    .to_string()
 }
 
 fn is_json_object(text: &str) -> bool {
@@ -490,6 +572,25 @@ impl SnsService {
                 continue;
             }
             out.push((k.clone(), v.clone()));
+        }
+        if matches!(
+            sub.protocol,
+            DeliveryProtocol::Http | DeliveryProtocol::Https
+        ) {
+            let topic_policy = self
+                .registry
+                .topic(&sub.topic_arn)
+                .and_then(|t| t.lock().attributes.get("DeliveryPolicy").cloned());
+            out.push((
+                "EffectiveDeliveryPolicy".to_owned(),
+                effective_http_policy(
+                    settings
+                        .attributes
+                        .get("DeliveryPolicy")
+                        .map(String::as_str),
+                    topic_policy.as_deref(),
+                ),
+            ));
         }
         if let Some(filter) = &settings.filter {
             if !settings.attributes.contains_key("FilterPolicyScope") {
