@@ -4,11 +4,14 @@
 
 mod delivery;
 mod envelope;
+mod message_check;
 mod platform;
 mod publish;
 mod signing;
 mod sms;
+mod subscription_rules;
 mod subscriptions;
+mod topic_rules;
 mod topics;
 
 use std::fmt;
