@@ -48,6 +48,8 @@ check() { # check NAME COMMAND...
 check "boto3 json" "$work/py-current/bin/python" "$here/sqs_boto3.py" "$endpoint"
 check "boto3 query" "$work/py-query/bin/python" "$here/sqs_boto3.py" "$endpoint"
 check "aws cli" env PATH="$work/py-current/bin:$PATH" bash "$here/sqs_cli.sh" "$endpoint"
+port="${endpoint##*:}"
+check "healthcheck flag" "$root/target/release/sluice" --port "$port" --healthcheck
 check "js sdk v3" node "$work/js/sqs.mjs" "$endpoint"
 check "sns boto3" "$work/py-current/bin/python" "$here/sns_boto3.py" "$endpoint"
 check "sns aws cli" env PATH="$work/py-current/bin:$PATH" bash "$here/sns_cli.sh" "$endpoint"

@@ -62,6 +62,10 @@ struct Cli {
     /// Log line format [default: text].
     #[arg(long, env = "SLUICE_LOG_FORMAT", value_parser = ["text", "json"])]
     log_format: Option<String>,
+    /// Check a running Sluice on this host's port (`GET /health`) and exit 0 if it answers
+    /// 200, 1 otherwise: the container image's HEALTHCHECK (it has no shell or curl).
+    #[arg(long)]
+    healthcheck: bool,
 }
 
 #[tokio::main]
@@ -90,6 +94,9 @@ async fn main() -> anyhow::Result<()> {
         sns_sign_queue_messages: cli.sns_sign_queue_messages,
     };
     let settings = file_settings.overridden_by(given).validate()?;
+    if cli.healthcheck {
+        std::process::exit(if healthy(settings.port) { 0 } else { 1 });
+    }
     let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)?;
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -110,6 +117,28 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!("shutting down");
     server.shutdown().await;
     Ok(())
+}
+
+/// Whether a Sluice on `127.0.0.1:port` answers `GET /health` with 200.
+fn healthy(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let timeout = std::time::Duration::from_secs(2);
+    let Ok(mut stream) = std::net::TcpStream::connect_timeout(
+        &std::net::SocketAddr::from(([127, 0, 0, 1], port)),
+        timeout,
+    ) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(timeout));
+    let _ = stream.set_write_timeout(Some(timeout));
+    if stream
+        .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.1 200")
 }
 
 async fn shutdown_signal() {
