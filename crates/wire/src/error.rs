@@ -85,6 +85,17 @@ pub fn render_error(
         }
         Protocol::AwsJson10 | Protocol::AwsJson11 | Protocol::Cbor => {
             let body = serde_json::json!({ "__type": desc.json_type(wire), "message": message });
+            let (content_type, body) = match protocol {
+                Protocol::Cbor => (Reply::CBOR, crate::cbor::to_vec(&body)),
+                Protocol::AwsJson10 => (
+                    Reply::JSON_10,
+                    serde_json::to_vec(&body).unwrap_or_default(),
+                ),
+                _ => (
+                    Reply::JSON_11,
+                    serde_json::to_vec(&body).unwrap_or_default(),
+                ),
+            };
             let mut headers = Vec::new();
             if wire.query_compatible {
                 headers.push((
@@ -94,13 +105,9 @@ pub fn render_error(
             }
             Reply {
                 status: desc.status,
-                content_type: if protocol == Protocol::AwsJson10 {
-                    Reply::JSON_10
-                } else {
-                    Reply::JSON_11
-                },
+                content_type,
                 headers,
-                body: serde_json::to_vec(&body).unwrap_or_default(),
+                body,
             }
         }
     }

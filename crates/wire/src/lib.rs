@@ -2,9 +2,11 @@
 //! speaks, AWS Query decoding into serde inputs, XML and JSON writing, error rendering per
 //! protocol, and SigV4 credential-scope parsing. No tokio, no axum, no service semantics.
 
+pub mod cbor;
 pub mod de;
 mod detect;
 mod error;
+pub mod eventstream;
 pub mod generic;
 mod query;
 mod query_de;

@@ -13,6 +13,7 @@ impl Reply {
     pub const XML: &'static str = "text/xml";
     pub const JSON_10: &'static str = "application/x-amz-json-1.0";
     pub const JSON_11: &'static str = "application/x-amz-json-1.1";
+    pub const CBOR: &'static str = "application/x-amz-cbor-1.1";
 
     pub fn ok(content_type: &'static str, body: Vec<u8>) -> Reply {
         Reply {

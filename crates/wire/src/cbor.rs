@@ -1,0 +1,53 @@
+//! CBOR (`application/x-amz-cbor-1.1`), the encoding the AWS Java SDKs and the KCL use for
+//! Kinesis: serde in and out through `ciborium`. Blobs are CBOR byte strings and
+//! timestamps tag 1 (epoch seconds); types that differ from JSON ask
+//! `Serializer::is_human_readable`, which is false here.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Decodes a CBOR document.
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    ciborium::de::from_reader(bytes).map_err(|e| e.to_string())
+}
+
+/// Encodes a value as CBOR.
+pub fn to_vec<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = Vec::with_capacity(256);
+    if ciborium::ser::into_writer(value, &mut out).is_err() {
+        out.clear();
+        // An empty map: a CBOR document every client can read.
+        out.push(0xa0);
+    }
+    out
+}
+
+/// An epoch-seconds timestamp as AWS CBOR writes it: tag 1 around a float.
+pub fn timestamp<S: serde::Serializer>(seconds: f64, serializer: S) -> Result<S::Ok, S::Error> {
+    ciborium::tag::Required::<f64, 1>(seconds).serialize(serializer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    struct Doc {
+        #[serde(rename = "StreamName")]
+        stream_name: String,
+        #[serde(rename = "Limit")]
+        limit: u32,
+    }
+
+    #[test]
+    fn round_trip() {
+        let doc = Doc {
+            stream_name: "s".into(),
+            limit: 7,
+        };
+        let bytes = to_vec(&doc);
+        assert_eq!(from_slice::<Doc>(&bytes), Ok(doc));
+        assert!(from_slice::<Doc>(b"\xff").is_err());
+    }
+}
