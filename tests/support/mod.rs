@@ -12,11 +12,12 @@ use hyper_util::rt::TokioExecutor;
 use sluice::{RunningServer, Server};
 use sluice_core::ManualClock;
 
-/// A running server and SQS and SNS clients for it.
+/// A running server and SQS, SNS and Kinesis clients for it.
 pub struct TestServer {
     pub server: RunningServer,
     pub sqs: aws_sdk_sqs::Client,
     pub sns: aws_sdk_sns::Client,
+    pub kinesis: aws_sdk_kinesis::Client,
 }
 
 impl TestServer {
@@ -33,7 +34,13 @@ impl TestServer {
             .expect("server starts");
         let sqs = sqs_client(&server.endpoint_url(), "us-east-1");
         let sns = sns_client(&server.endpoint_url(), "us-east-1");
-        TestServer { server, sqs, sns }
+        let kinesis = kinesis_client(&server.endpoint_url(), "us-east-1");
+        TestServer {
+            server,
+            sqs,
+            sns,
+            kinesis,
+        }
     }
 
     pub fn clock(&self) -> &ManualClock {
@@ -164,12 +171,26 @@ pub fn sns_client(endpoint: &str, region: &str) -> aws_sdk_sns::Client {
     aws_sdk_sns::Client::from_conf(config)
 }
 
+/// A Kinesis client for `endpoint` with throwaway credentials.
+pub fn kinesis_client(endpoint: &str, region: &str) -> aws_sdk_kinesis::Client {
+    let config = aws_sdk_kinesis::Config::builder()
+        .behavior_version(aws_sdk_kinesis::config::BehaviorVersion::latest())
+        .region(aws_sdk_kinesis::config::Region::new(region.to_owned()))
+        .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+        .endpoint_url(endpoint)
+        .http_client(aws_smithy_http_client::Builder::new().build_http())
+        .build();
+    aws_sdk_kinesis::Client::from_conf(config)
+}
+
 /// Status, headers and body of a raw response.
 #[derive(Debug)]
 pub struct RawResponse {
     pub status: u16,
     pub headers: http::HeaderMap,
     pub body: String,
+    /// The body's bytes as received (CBOR, event streams).
+    pub raw: Vec<u8>,
 }
 
 impl RawResponse {
@@ -225,5 +246,6 @@ pub async fn raw_request(
         status,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
+        raw: body.to_vec(),
     }
 }

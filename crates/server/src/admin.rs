@@ -46,12 +46,12 @@ pub async fn handle(app: &AppState, method: &Method, uri: &Uri, body: &Bytes) ->
     let response = match (method, path) {
         (&Method::GET | &Method::HEAD, "/health") => json_response(
             StatusCode::OK,
-            json!({ "status": "ok", "services": { "sqs": "running", "sns": "running" } }),
+            json!({ "status": "ok", "services": { "sqs": "running", "sns": "running", "kinesis": "running" } }),
         ),
         (&Method::GET | &Method::HEAD, "/_localstack/health") => json_response(
             StatusCode::OK,
             json!({
-                "services": { "sqs": "running", "sns": "running" },
+                "services": { "sqs": "running", "sns": "running", "kinesis": "running" },
                 "edition": "community",
                 "version": env!("CARGO_PKG_VERSION"),
             }),
@@ -74,6 +74,7 @@ pub async fn handle(app: &AppState, method: &Method, uri: &Uri, body: &Bytes) ->
         (&Method::POST, "/_sluice/reset") => {
             app.sqs.reset();
             app.sns.reset();
+            app.kinesis.reset();
             json_response(StatusCode::OK, json!({ "reset": true }))
         }
         (&Method::POST, "/_sluice/clock/advance") => advance(app, body).await,
@@ -135,9 +136,21 @@ fn resources(app: &AppState) -> Response {
             json!({ "arn": t.arn.as_ref(), "fifo": t.fifo, "subscriptions": subscriptions })
         })
         .collect();
+    let streams: Vec<Value> = app
+        .kinesis
+        .summaries()
+        .into_iter()
+        .map(|(arn, open_shards, records)| {
+            json!({ "arn": arn, "open_shards": open_shards, "records": records })
+        })
+        .collect();
     json_response(
         StatusCode::OK,
-        json!({ "sqs": { "queues": queues }, "sns": { "topics": topics } }),
+        json!({
+            "sqs": { "queues": queues },
+            "sns": { "topics": topics },
+            "kinesis": { "streams": streams },
+        }),
     )
 }
 

@@ -57,6 +57,11 @@ pub struct Settings {
     /// Sign SNS envelopes delivered to SQS queues (RSA per message; HTTP deliveries are
     /// always signed).
     pub sns_sign_queue_messages: bool,
+    /// How long a new Kinesis stream (or consumer) stays CREATING, and a resharded one
+    /// UPDATING, in milliseconds.
+    pub kinesis_status_delay_ms: u64,
+    /// Enforce Kinesis's per-shard read and write limits.
+    pub kinesis_throughput_limits: bool,
 }
 
 impl Default for Settings {
@@ -75,6 +80,8 @@ impl Default for Settings {
             housekeeping: true,
             queue_deleted_recently: true,
             sns_sign_queue_messages: false,
+            kinesis_status_delay_ms: 500,
+            kinesis_throughput_limits: false,
         }
     }
 }
@@ -95,6 +102,8 @@ pub struct RawSettings {
     pub log_format: Option<String>,
     pub sqs_queue_deleted_recently: Option<bool>,
     pub sns_sign_queue_messages: Option<bool>,
+    pub kinesis_status_delay_ms: Option<u64>,
+    pub kinesis_throughput_limits: Option<bool>,
 }
 
 /// Every problem found in the settings.
@@ -131,6 +140,12 @@ impl RawSettings {
             sns_sign_queue_messages: over
                 .sns_sign_queue_messages
                 .or(self.sns_sign_queue_messages),
+            kinesis_status_delay_ms: over
+                .kinesis_status_delay_ms
+                .or(self.kinesis_status_delay_ms),
+            kinesis_throughput_limits: over
+                .kinesis_throughput_limits
+                .or(self.kinesis_throughput_limits),
         }
     }
 
@@ -200,6 +215,13 @@ impl RawSettings {
                 sns_sign_queue_messages: self
                     .sns_sign_queue_messages
                     .unwrap_or(defaults.sns_sign_queue_messages),
+                kinesis_status_delay_ms: self
+                    .kinesis_status_delay_ms
+                    .unwrap_or(defaults.kinesis_status_delay_ms)
+                    .min(3_600_000),
+                kinesis_throughput_limits: self
+                    .kinesis_throughput_limits
+                    .unwrap_or(defaults.kinesis_throughput_limits),
                 ..defaults
             }),
             _ => Err(ConfigError(problems)),

@@ -12,6 +12,7 @@ use bytes::Bytes;
 use futures_util::FutureExt;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use http_body_util::{BodyExt, Limited};
+use sluice_kinesis::{EventStream, KinesisReply};
 use sluice_wire::{
     detect, generic, render_error, Credential, DetectError, ErrorDescriptor, Protocol, Reply,
     Service, ServiceWire,
@@ -71,7 +72,12 @@ pub async fn handle(State(app): State<Arc<AppState>>, request: Request) -> Respo
                 .catch_unwind()
                 .await
             {
-                Ok(reply) => reply,
+                Ok(Routed::Reply(reply)) => reply,
+                Ok(Routed::Events(events)) => {
+                    app.metrics
+                        .record(label.service, &label.operation, 200, started.elapsed());
+                    return event_stream_response(events, &request_id);
+                }
                 Err(_) => {
                     tracing::error!(%request_id, uri = %parts.uri, "request handler panicked");
                     render_error(
@@ -152,10 +158,10 @@ async fn route(
     body: Bytes,
     request_id: &str,
     label: &mut Label,
-) -> Reply {
+) -> Routed {
     let detected = match detect(&parts.method, &parts.uri, &parts.headers, body) {
         Ok(d) => d,
-        Err(e) => return detect_error(&e, &parts.headers, request_id),
+        Err(e) => return Routed::Reply(detect_error(&e, &parts.headers, request_id)),
     };
     label.service = match detected.service {
         Service::Sqs => "sqs",
@@ -166,20 +172,36 @@ async fn route(
     match detected.service {
         Service::Sqs => {
             let ctx = app.sqs_context(parts, detected.credential.as_ref());
-            sluice_sqs::serve(
-                &app.sqs,
-                &ctx,
-                detected.protocol,
-                &detected.action,
-                &detected.payload,
-                request_id,
+            Routed::Reply(
+                sluice_sqs::serve(
+                    &app.sqs,
+                    &ctx,
+                    detected.protocol,
+                    &detected.action,
+                    &detected.payload,
+                    request_id,
+                )
+                .await,
             )
-            .await
         }
         Service::Sns => {
             let ctx = app.sns_context(parts, detected.credential.as_ref());
-            sluice_sns::serve(
-                &app.sns,
+            Routed::Reply(
+                sluice_sns::serve(
+                    &app.sns,
+                    &ctx,
+                    detected.protocol,
+                    &detected.action,
+                    &detected.payload,
+                    request_id,
+                )
+                .await,
+            )
+        }
+        Service::Kinesis => {
+            let ctx = app.kinesis_context(parts, detected.credential.as_ref());
+            match sluice_kinesis::serve(
+                &app.kinesis,
                 &ctx,
                 detected.protocol,
                 &detected.action,
@@ -187,18 +209,38 @@ async fn route(
                 request_id,
             )
             .await
+            {
+                KinesisReply::Whole(reply) => Routed::Reply(reply),
+                KinesisReply::Events(events) => Routed::Events(events),
+            }
         }
-        Service::Kinesis => render_error(
-            detected.protocol,
-            &sluice_sqs::api::errors::WIRE,
-            &generic::UNKNOWN_OPERATION,
-            &format!(
-                "{:?} is not served by this version of Sluice yet.",
-                detected.service
-            ),
-            request_id,
-        ),
     }
+}
+
+/// What routing produced: one reply, or an event stream (SubscribeToShard).
+enum Routed {
+    Reply(Reply),
+    Events(EventStream),
+}
+
+/// A streaming `application/vnd.amazon.eventstream` answer: frames as the service emits
+/// them, over HTTP/1.1 chunks or an HTTP/2 stream.
+fn event_stream_response(events: EventStream, request_id: &str) -> Response {
+    let frames = futures_util::stream::unfold(events.frames, |mut rx| async move {
+        rx.recv()
+            .await
+            .map(|frame| (Ok::<Bytes, std::convert::Infallible>(frame), rx))
+    });
+    let mut response = Response::new(Body::from_stream(frames));
+    let headers = response.headers_mut();
+    headers.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.amazon.eventstream"),
+    );
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-requestid", v);
+    }
+    response
 }
 
 fn detect_error(error: &DetectError, headers: &HeaderMap, request_id: &str) -> Reply {

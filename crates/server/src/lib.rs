@@ -101,6 +101,12 @@ impl ServerBuilder {
         self.bootstrap = bootstrap;
         self
     }
+    /// How long new Kinesis streams and consumers stay CREATING (0: ACTIVE at once).
+    pub fn kinesis_status_delay(mut self, delay: Duration) -> Self {
+        self.settings.kinesis_status_delay_ms =
+            u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self
+    }
     /// Makes message ids and request ids a reproducible sequence.
     pub fn seeded_ids(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
@@ -182,11 +188,23 @@ impl ServerBuilder {
             });
         }
 
+        let kinesis = sluice_kinesis::KinesisService::new(
+            scheduler.clone(),
+            sluice_kinesis::Config {
+                create_delay_ms: settings.kinesis_status_delay_ms,
+                update_delay_ms: settings.kinesis_status_delay_ms,
+                delete_delay_ms: settings.kinesis_status_delay_ms,
+                consumer_delay_ms: settings.kinesis_status_delay_ms,
+                throttling: settings.kinesis_throughput_limits,
+                ..sluice_kinesis::Config::default()
+            },
+        );
         let state = Arc::new(AppState {
             settings,
             ids,
             sqs,
             sns,
+            kinesis,
             metrics: metrics::Metrics::new(),
             clock,
             manual_clock: manual.clone(),

@@ -50,6 +50,15 @@ struct Cli {
     /// endpoints are always signed [default: false].
     #[arg(long, env = "SLUICE_SNS_SIGN_QUEUE_MESSAGES", action = clap::ArgAction::Set)]
     sns_sign_queue_messages: Option<bool>,
+    /// How long a new Kinesis stream or consumer stays CREATING (and a resharded stream
+    /// UPDATING), in milliseconds; 0 makes them ACTIVE at once [default: 500].
+    #[arg(long, env = "SLUICE_KINESIS_STATUS_DELAY_MS")]
+    kinesis_status_delay_ms: Option<u64>,
+    /// Enforce Kinesis's per-shard limits (writes 1 MiB/s and 1,000 records/s, reads 5
+    /// calls/s and 2 MiB/s) with ProvisionedThroughputExceededException, to test backoff
+    /// [default: false].
+    #[arg(long, env = "SLUICE_KINESIS_THROUGHPUT_LIMITS", action = clap::ArgAction::Set)]
+    kinesis_throughput_limits: Option<bool>,
     /// Time source: `system` follows real time; `manual` stands still until
     /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order)
     /// [default: system].
@@ -92,6 +101,8 @@ async fn main() -> anyhow::Result<()> {
         log_format: cli.log_format,
         sqs_queue_deleted_recently: cli.sqs_queue_deleted_recently,
         sns_sign_queue_messages: cli.sns_sign_queue_messages,
+        kinesis_status_delay_ms: cli.kinesis_status_delay_ms,
+        kinesis_throughput_limits: cli.kinesis_throughput_limits,
     };
     let settings = file_settings.overridden_by(given).validate()?;
     if cli.healthcheck {

@@ -61,7 +61,7 @@ impl Metrics {
             services: vec![
                 service("sqs", sluice_sqs::api::ACTIONS),
                 service("sns", sluice_sns::api::ACTIONS),
-                service("kinesis", &[]),
+                service("kinesis", sluice_kinesis::api::ACTIONS),
                 service("none", &[]),
             ],
         }
@@ -174,6 +174,14 @@ impl Metrics {
             out,
             "# HELP sluice_sns_subscriptions SNS subscriptions.\n# TYPE sluice_sns_subscriptions gauge\nsluice_sns_subscriptions {subscriptions}"
         );
+        out.push_str("# HELP sluice_kinesis_records Records held by a stream.\n# TYPE sluice_kinesis_records gauge\n");
+        for (arn, _, records) in app.kinesis.summaries() {
+            let _ = writeln!(
+                out,
+                "sluice_kinesis_records{{stream=\"{}\"}} {records}",
+                escape(&arn)
+            );
+        }
         out
     }
 }

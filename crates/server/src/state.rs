@@ -16,6 +16,7 @@ pub struct AppState {
     pub ids: Arc<IdSource>,
     pub sqs: SqsService,
     pub sns: SnsService,
+    pub kinesis: sluice_kinesis::KinesisService,
     pub metrics: crate::metrics::Metrics,
     pub clock: Arc<dyn Clock>,
     /// Present when time is manual: the admin API advances it.
@@ -61,6 +62,19 @@ impl AppState {
             host,
             path: parts.uri.path().to_owned(),
             sender_id,
+        }
+    }
+
+    /// The Kinesis view of a request: account and region, derived as for SQS.
+    pub fn kinesis_context(
+        &self,
+        parts: &http::request::Parts,
+        credential: Option<&Credential>,
+    ) -> sluice_kinesis::RequestContext {
+        let sqs = self.sqs_context(parts, credential);
+        sluice_kinesis::RequestContext {
+            account: sqs.account,
+            region: sqs.region,
         }
     }
 

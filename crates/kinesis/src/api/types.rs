@@ -1,0 +1,135 @@
+//! Values whose wire form differs between AWS JSON 1.1 and CBOR: blobs (base64 strings in
+//! JSON, byte strings in CBOR) and timestamps (epoch seconds in JSON, tag 1 in CBOR). Both
+//! ask the serializer whether it is human-readable (JSON is, CBOR is not).
+
+use std::fmt;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use bytes::Bytes;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use sluice_core::Timestamp;
+
+/// Binary data: a record's payload.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Blob(pub Bytes);
+
+impl Serialize for Blob {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            s.serialize_str(&STANDARD.encode(&self.0))
+        } else {
+            s.serialize_bytes(&self.0)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Blob;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("base64 text or bytes")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Blob, E> {
+                STANDARD
+                    .decode(v)
+                    .map(|b| Blob(Bytes::from(b)))
+                    .map_err(|_| E::custom("Data is not valid base64"))
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Blob, E> {
+                Ok(Blob(Bytes::copy_from_slice(v)))
+            }
+            fn visit_byte_buf<E: de::Error>(self, v: Vec<u8>) -> Result<Blob, E> {
+                Ok(Blob(Bytes::from(v)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A point in time on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Time(pub Timestamp);
+
+impl Serialize for Time {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let seconds = self.0.as_millis() as f64 / 1000.0;
+        if s.is_human_readable() {
+            s.serialize_f64(seconds)
+        } else {
+            sluice_wire::cbor::timestamp(seconds, s)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Time;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("epoch seconds")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Time, E> {
+                if v.is_finite() && v >= 0.0 {
+                    Ok(Time(Timestamp((v * 1000.0).round() as u64)))
+                } else {
+                    Err(E::custom("timestamp out of range"))
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Time, E> {
+                Ok(Time(Timestamp::from_secs(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Time, E> {
+                u64::try_from(v)
+                    .map(|v| Time(Timestamp::from_secs(v)))
+                    .map_err(|_| E::custom("timestamp out of range"))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Time, E> {
+                v.parse::<f64>()
+                    .map_err(|_| E::custom("timestamp is not epoch seconds"))
+                    .and_then(|f| self.visit_f64(f))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Serialize, Deserialize, PartialEq)]
+    struct Doc {
+        #[serde(rename = "Data")]
+        data: Blob,
+        #[serde(rename = "At")]
+        at: Time,
+    }
+
+    #[test]
+    fn json_and_cbor_forms() {
+        let doc = Doc {
+            data: Blob(Bytes::from_static(b"\x00hi")),
+            at: Time(Timestamp(1_500_000_000_250)),
+        };
+        let json = serde_json::to_string(&doc).expect("json");
+        assert_eq!(json, r#"{"Data":"AGhp","At":1500000000.25}"#);
+        assert_eq!(serde_json::from_str::<Doc>(&json).expect("back"), doc);
+        let cbor = sluice_wire::cbor::to_vec(&doc);
+        // Data is a CBOR byte string (major type 2) of 3 bytes: 0x43.
+        assert!(
+            cbor.windows(4).any(|w| w == [0x43, 0, b'h', b'i']),
+            "{cbor:?}"
+        );
+        // The timestamp carries tag 1 (0xc1).
+        assert!(cbor.contains(&0xc1));
+        assert_eq!(
+            sluice_wire::cbor::from_slice::<Doc>(&cbor).expect("back"),
+            doc
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! Enhanced fan-out consumers: register (name rules, 20 per stream, 5 CREATING at once),
+//! describe by stream + name or by consumer ARN, list with pagination, deregister. Statuses
+//! CREATING → ACTIVE and DELETING → gone move on lazily after the configured delay.
+
+use std::collections::BTreeMap;
+
+use sluice_core::Timestamp;
+
+use super::codec::{TokenReader, TokenWriter};
+use super::error::KinesisError;
+use super::names::{consumer_arn, parse_consumer_arn, validate_name, StreamKey};
+use super::registry::{check_limit, Registry};
+use super::settings::validate_tags;
+use super::stream::Stream;
+
+/// Consumers a stream may have registered.
+pub const MAX_CONSUMERS: usize = 20;
+/// Consumers that may be CREATING at once on a stream.
+const MAX_CREATING: usize = 5;
+const TOKEN_VERSION: u8 = 2;
+
+/// `ConsumerStatus`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConsumerStatus {
+    Creating,
+    Deleting,
+    Active,
+}
+
+impl ConsumerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsumerStatus::Creating => "CREATING",
+            ConsumerStatus::Deleting => "DELETING",
+            ConsumerStatus::Active => "ACTIVE",
+        }
+    }
+}
+
+/// What DescribeStreamConsumer, RegisterStreamConsumer and ListStreamConsumers return.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerDescription {
+    pub consumer_name: String,
+    pub consumer_arn: String,
+    pub status: ConsumerStatus,
+    pub created: Timestamp,
+    pub stream_arn: String,
+}
+
+/// How a request names a consumer.
+#[derive(Debug, Clone, Copy)]
+pub enum ConsumerRef<'a> {
+    Arn(&'a str),
+    Name {
+        stream: &'a StreamKey,
+        name: &'a str,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Consumer {
+    pub name: String,
+    pub arn: String,
+    pub status: ConsumerStatus,
+    pub created: Timestamp,
+    pub status_until: Timestamp,
+    pub tags: BTreeMap<String, String>,
+    pub policy: Option<String>,
+}
+
+impl Consumer {
+    pub fn settle(&mut self, now: Timestamp) {
+        if self.status == ConsumerStatus::Creating && now >= self.status_until {
+            self.status = ConsumerStatus::Active;
+        }
+    }
+    pub fn gone(&self, now: Timestamp) -> bool {
+        self.status == ConsumerStatus::Deleting && now >= self.status_until
+    }
+    fn describe(&self, stream: &StreamKey) -> ConsumerDescription {
+        ConsumerDescription {
+            consumer_name: self.name.clone(),
+            consumer_arn: self.arn.clone(),
+            status: self.status,
+            created: self.created,
+            stream_arn: stream.arn(),
+        }
+    }
+}
+
+fn consumer_not_found(name: &str, stream: &StreamKey) -> KinesisError {
+    KinesisError::ResourceNotFound(format!(
+        "Consumer {name} under stream {} not found.",
+        stream.arn()
+    ))
+}
+
+impl Registry {
+    /// The stream and index of the consumer `r` names, settled to `now`.
+    pub(crate) fn find_consumer(
+        &mut self,
+        r: ConsumerRef<'_>,
+        now: Timestamp,
+    ) -> Result<(&mut Stream, usize), KinesisError> {
+        let (key, name, secs) = match r {
+            ConsumerRef::Arn(arn) => {
+                let (key, name, secs) = parse_consumer_arn(arn)?;
+                (key, name, Some(secs))
+            }
+            ConsumerRef::Name { stream, name } => (stream.clone(), name.to_owned(), None),
+        };
+        let stream = self.stream_mut(&key, now)?;
+        let found = stream
+            .consumers
+            .iter()
+            .position(|c| c.name == name && secs.is_none_or(|s| c.created.as_secs() == s));
+        match found {
+            Some(i) => Ok((stream, i)),
+            None => Err(consumer_not_found(&name, &key)),
+        }
+    }
+
+    /// RegisterStreamConsumer.
+    pub fn register_stream_consumer(
+        &mut self,
+        stream: &StreamKey,
+        name: &str,
+        tags: BTreeMap<String, String>,
+        now: Timestamp,
+    ) -> Result<ConsumerDescription, KinesisError> {
+        validate_name("consumerName", name)?;
+        validate_tags(&tags, &BTreeMap::new())?;
+        let delay = self.config.consumer_delay_ms;
+        let s = self.stream_mut(stream, now)?;
+        s.require_readable()?;
+        if s.consumers.iter().any(|c| c.name == name) {
+            return Err(KinesisError::ResourceInUse(format!(
+                "Consumer {name} under stream {} already exists.",
+                stream.arn()
+            )));
+        }
+        if s.consumers.len() >= MAX_CONSUMERS {
+            return Err(KinesisError::LimitExceeded(format!(
+                "Stream {} under account {} already has {MAX_CONSUMERS} registered consumers.",
+                stream.name, stream.account
+            )));
+        }
+        let creating = s
+            .consumers
+            .iter()
+            .filter(|c| c.status == super::consumer::ConsumerStatus::Creating)
+            .count();
+        if creating >= MAX_CREATING {
+            return Err(KinesisError::LimitExceeded(format!(
+                "Stream {} under account {} already has {MAX_CREATING} consumers in CREATING \
+                 status.",
+                stream.name, stream.account
+            )));
+        }
+        let mut consumer = Consumer {
+            name: name.to_owned(),
+            arn: consumer_arn(stream, name, now),
+            status: ConsumerStatus::Creating,
+            created: now,
+            status_until: now.plus_millis(delay),
+            tags,
+            policy: None,
+        };
+        consumer.settle(now);
+        let description = consumer.describe(stream);
+        s.consumers.push(consumer);
+        Ok(description)
+    }
+
+    /// DescribeStreamConsumer.
+    pub fn describe_stream_consumer(
+        &mut self,
+        r: ConsumerRef<'_>,
+        now: Timestamp,
+    ) -> Result<ConsumerDescription, KinesisError> {
+        let (stream, i) = self.find_consumer(r, now)?;
+        let key = stream.key.clone();
+        stream
+            .consumers
+            .get(i)
+            .map(|c| c.describe(&key))
+            .ok_or_else(|| consumer_not_found("", &key))
+    }
+
+    /// DeregisterStreamConsumer: DELETING for the consumer delay, then gone.
+    pub fn deregister_stream_consumer(
+        &mut self,
+        r: ConsumerRef<'_>,
+        now: Timestamp,
+    ) -> Result<(), KinesisError> {
+        let delay = self.config.consumer_delay_ms;
+        let (stream, i) = self.find_consumer(r, now)?;
+        if let Some(c) = stream.consumers.get_mut(i) {
+            c.status = ConsumerStatus::Deleting;
+            c.status_until = now.plus_millis(delay);
+        }
+        stream.consumers.retain(|c| !c.gone(now));
+        Ok(())
+    }
+
+    /// ListStreamConsumers: `max_results` (1..=10000, default 100) at a time.
+    pub fn list_stream_consumers(
+        &mut self,
+        stream: &StreamKey,
+        max_results: Option<u32>,
+        next_token: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(Vec<ConsumerDescription>, Option<String>), KinesisError> {
+        let limit = check_limit("maxResults", max_results, 10_000, 100)?;
+        let skip = match next_token {
+            None => 0,
+            Some(t) => TokenReader::open(t, TOKEN_VERSION)
+                .and_then(|mut r| r.u64())
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or_else(|| KinesisError::InvalidArgument(format!("Invalid NextToken: {t}")))?,
+        };
+        let s = self.stream_mut(stream, now)?;
+        let page: Vec<ConsumerDescription> = s
+            .consumers
+            .iter()
+            .skip(skip)
+            .take(limit)
+            .map(|c| c.describe(stream))
+            .collect();
+        let seen = skip.saturating_add(page.len());
+        let token = (seen < s.consumers.len())
+            .then(|| TokenWriter::new(TOKEN_VERSION).u64(seen as u64).finish());
+        Ok((page, token))
+    }
+
+    /// The stream of an ACTIVE consumer, for SubscribeToShard.
+    pub fn active_consumer_stream(
+        &mut self,
+        consumer_arn: &str,
+        now: Timestamp,
+    ) -> Result<StreamKey, KinesisError> {
+        let (stream, i) = self.find_consumer(ConsumerRef::Arn(consumer_arn), now)?;
+        match stream.consumers.get(i) {
+            Some(c) if c.status == ConsumerStatus::Active => Ok(stream.key.clone()),
+            Some(c) => Err(KinesisError::ResourceInUse(format!(
+                "Consumer {} is not ACTIVE, instead in state {}",
+                c.arn,
+                c.status.as_str()
+            ))),
+            None => Err(consumer_not_found(consumer_arn, &stream.key)),
+        }
+    }
+}

@@ -1,0 +1,202 @@
+//! `KinesisError`: every failure the engine reports, one variant per AWS error shape, each
+//! carrying the message AWS puts on the wire. Constructors below build the messages whose
+//! wording is shared by several operations so it is written once.
+
+use sluice_core::{AccountId, Timestamp};
+
+/// An error named after the AWS shape the API layer returns (`__type`), with its message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KinesisError {
+    #[error("{0}")]
+    ResourceNotFound(String),
+    #[error("{0}")]
+    ResourceInUse(String),
+    #[error("{0}")]
+    InvalidArgument(String),
+    #[error("{0}")]
+    LimitExceeded(String),
+    #[error("{0}")]
+    ExpiredIterator(String),
+    #[error("{0}")]
+    ExpiredNextToken(String),
+    #[error("{0}")]
+    ProvisionedThroughputExceeded(String),
+    #[error("{0}")]
+    AccessDenied(String),
+    #[error("{0}")]
+    Validation(String),
+}
+
+impl KinesisError {
+    /// The AWS error shape name, as the JSON protocol's `__type` carries it.
+    pub fn code(&self) -> &'static str {
+        match self {
+            KinesisError::ResourceNotFound(_) => "ResourceNotFoundException",
+            KinesisError::ResourceInUse(_) => "ResourceInUseException",
+            KinesisError::InvalidArgument(_) => "InvalidArgumentException",
+            KinesisError::LimitExceeded(_) => "LimitExceededException",
+            KinesisError::ExpiredIterator(_) => "ExpiredIteratorException",
+            KinesisError::ExpiredNextToken(_) => "ExpiredNextTokenException",
+            KinesisError::ProvisionedThroughputExceeded(_) => {
+                "ProvisionedThroughputExceededException"
+            }
+            KinesisError::AccessDenied(_) => "AccessDeniedException",
+            KinesisError::Validation(_) => "ValidationException",
+        }
+    }
+
+    /// The message AWS sends with the error.
+    pub fn message(&self) -> &str {
+        match self {
+            KinesisError::ResourceNotFound(m)
+            | KinesisError::ResourceInUse(m)
+            | KinesisError::InvalidArgument(m)
+            | KinesisError::LimitExceeded(m)
+            | KinesisError::ExpiredIterator(m)
+            | KinesisError::ExpiredNextToken(m)
+            | KinesisError::ProvisionedThroughputExceeded(m)
+            | KinesisError::AccessDenied(m)
+            | KinesisError::Validation(m) => m,
+        }
+    }
+
+    /// `Stream {name} under account {account} not found.`
+    pub fn stream_not_found(name: &str, account: &AccountId) -> Self {
+        KinesisError::ResourceNotFound(format!("Stream {name} under account {account} not found."))
+    }
+
+    /// `Stream {name} under account {account} already exists.`
+    pub fn stream_exists(name: &str, account: &AccountId) -> Self {
+        KinesisError::ResourceInUse(format!(
+            "Stream {name} under account {account} already exists."
+        ))
+    }
+
+    /// The stream is not in a state that allows the change.
+    pub fn stream_not_active(name: &str, account: &AccountId, status: &str) -> Self {
+        KinesisError::ResourceInUse(format!(
+            "Stream {name} under account {account} not ACTIVE, instead in state {status}"
+        ))
+    }
+
+    /// A shard id that names no (unexpired) shard of the stream.
+    pub fn shard_not_found(shard_id: &str, name: &str, account: &AccountId) -> Self {
+        KinesisError::ResourceNotFound(format!(
+            "Shard {shard_id} in stream {name} under account {account} does not exist"
+        ))
+    }
+
+    /// `Rate exceeded for shard {shard} in stream {name} under account {account}.`
+    pub fn rate_exceeded(shard_id: &str, name: &str, account: &AccountId) -> Self {
+        KinesisError::ProvisionedThroughputExceeded(format!(
+            "Rate exceeded for shard {shard_id} in stream {name} under account {account}."
+        ))
+    }
+
+    /// The iterator is older than the 300 000 ms AWS tolerates.
+    pub fn iterator_expired(created: Timestamp, now: Timestamp) -> Self {
+        KinesisError::ExpiredIterator(format!(
+            "Iterator expired. The iterator was created at time {} while right now it is {} \
+             which is further in the future than the tolerated delay of 300000 milliseconds.",
+            java_date(created),
+            java_date(now)
+        ))
+    }
+
+    /// AWS's model-validation message: `1 validation error detected: Value '{value}' at
+    /// '{field}' failed to satisfy constraint: {constraint}`.
+    pub fn validation(field: &str, value: &str, constraint: &str) -> Self {
+        KinesisError::Validation(format!(
+            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy \
+             constraint: {constraint}"
+        ))
+    }
+}
+
+/// `java.util.Date#toString` in UTC (`Sun Oct 10 05:17:11 UTC 2021`), the form AWS's
+/// ExpiredIteratorException message prints instants in.
+pub fn java_date(t: Timestamp) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let secs = t.as_secs();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days);
+    let weekday = DAYS.get((days % 7) as usize).copied().unwrap_or("Thu");
+    let month_name = MONTHS
+        .get(month.saturating_sub(1) as usize)
+        .copied()
+        .unwrap_or("Jan");
+    format!(
+        "{weekday} {month_name} {day:02} {:02}:{:02}:{:02} UTC {year}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Gregorian (year, month 1..=12, day 1..=31) of a count of days since 1970-01-01.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + u64::from(month <= 2), month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account() -> AccountId {
+        AccountId::parse("000000000000").expect("account")
+    }
+
+    #[test]
+    fn java_dates_match_aws_messages() {
+        // Instants copied from real ExpiredIteratorException messages.
+        let cases = [
+            (1_633_843_031_000, "Sun Oct 10 05:17:11 UTC 2021"),
+            (1_435_841_877_000, "Thu Jul 02 12:57:57 UTC 2015"),
+            (1_583_283_760_000, "Wed Mar 04 01:02:40 UTC 2020"),
+            (0, "Thu Jan 01 00:00:00 UTC 1970"),
+        ];
+        for (ms, want) in cases {
+            assert_eq!(java_date(Timestamp(ms)), want, "{ms}");
+        }
+    }
+
+    #[test]
+    fn messages_and_codes() {
+        let cases = [
+            (
+                KinesisError::stream_not_found("s", &account()),
+                "ResourceNotFoundException",
+                "Stream s under account 000000000000 not found.",
+            ),
+            (
+                KinesisError::rate_exceeded("shardId-000000000000", "s", &account()),
+                "ProvisionedThroughputExceededException",
+                "Rate exceeded for shard shardId-000000000000 in stream s under account \
+                 000000000000.",
+            ),
+            (
+                KinesisError::iterator_expired(Timestamp(0), Timestamp(300_001)),
+                "ExpiredIteratorException",
+                "Iterator expired. The iterator was created at time Thu Jan 01 00:00:00 UTC 1970 \
+                 while right now it is Thu Jan 01 00:05:00 UTC 1970 which is further in the \
+                 future than the tolerated delay of 300000 milliseconds.",
+            ),
+        ];
+        for (err, code, msg) in cases {
+            assert_eq!(err.code(), code);
+            assert_eq!(err.message(), msg);
+            assert_eq!(err.to_string(), msg);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! The Kinesis Data Streams engine: streams per (account, region, name) with lazily computed
+//! statuses, shards over the 128-bit hash key space, records with AWS-shaped sequence
+//! numbers, shard iterators, resharding, enhanced fan-out consumers, stored settings and
+//! optional per-shard throughput limits. Synchronous state driven by a `now: Timestamp`
+//! argument; no clock, no HTTP, no JSON. The service wraps `Registry` in a mutex.
+
+mod account;
+mod codec;
+mod consumer;
+mod error;
+mod hashkey;
+mod iterator;
+mod listing;
+mod names;
+mod reading;
+mod records;
+mod registry;
+mod reshard;
+mod seqnum;
+mod settings;
+mod shard;
+mod stream;
+mod throttle;
+
+#[cfg(test)]
+mod tests;
+
+pub use account::{Commitment, CommitmentStatus, COMMITMENT_MIN_MS, MAX_WARM_THROUGHPUT_MIBPS};
+pub use consumer::{ConsumerDescription, ConsumerRef, ConsumerStatus, MAX_CONSUMERS};
+pub use error::{java_date, KinesisError};
+pub use hashkey::{parse_hash_key, partition_key_hash, split_evenly, HashKeyRange};
+pub use iterator::{ShardIterator, StartingPosition, ITERATOR_TTL_MS};
+pub use listing::{ListShards, ShardFilter, ShardList, NEXT_TOKEN_TTL_MS};
+pub use names::{
+    consumer_arn, parse_consumer_arn, parse_shard_id, shard_id, stream_id, validate_name, StreamKey,
+};
+pub use reading::{GetRecordsOutput, ShardRead, MAX_GET_RECORDS_BYTES};
+pub use records::{
+    PutRecordEntry, PutRecordOutput, PutRecordsOutput, PutRecordsResultEntry, MAX_PUT_RECORDS,
+    MAX_PUT_RECORDS_BYTES,
+};
+pub use registry::{Config, CreateStream, Limits, Registry, StreamList, StreamSummary};
+pub use reshard::{MAX_SCALINGS_PER_DAY, MAX_SHARDS_PER_STREAM};
+pub use seqnum::SeqNum;
+pub use settings::{
+    validate_max_record_size, validate_tags, AccountSettings, MonitoringChange,
+    MAX_RETENTION_HOURS, MAX_TAGS, MIN_RETENTION_HOURS,
+};
+pub use shard::{ChildShard, EncryptionType, Record, ShardInfo};
+pub use stream::{
+    ShardMetric, StreamDescription, StreamDescriptionSummary, StreamMode, StreamStatus,
+    WarmThroughput, DEFAULT_RETENTION_HOURS,
+};
+pub use throttle::{
+    READ_BYTES_PER_SEC, READ_CALLS_PER_SEC, WRITE_BYTES_PER_SEC, WRITE_RECORDS_PER_SEC,
+};

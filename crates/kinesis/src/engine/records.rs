@@ -1,0 +1,243 @@
+//! Writing records: PutRecord and PutRecords. A record goes to the open shard whose hash key
+//! range holds its explicit hash key or the MD5 of its partition key, and gets the next
+//! stream-wide counter as its sequence number.
+
+use bytes::Bytes;
+use sluice_core::Timestamp;
+
+use super::error::KinesisError;
+use super::hashkey::{parse_hash_key, partition_key_hash};
+use super::names::{shard_id, StreamKey};
+use super::registry::Registry;
+use super::seqnum::well_formed;
+use super::shard::{EncryptionType, StoredRecord};
+use super::stream::Stream;
+use super::throttle::{WRITE_BYTES_PER_SEC, WRITE_RECORDS_PER_SEC};
+
+/// Entries one PutRecords call may carry.
+pub const MAX_PUT_RECORDS: usize = 500;
+/// Bytes (data + partition keys) one PutRecords call may carry.
+pub const MAX_PUT_RECORDS_BYTES: u64 = 10 * 1024 * 1024;
+/// Largest data blob the model allows.
+pub const MAX_DATA_BYTES: usize = 10 * 1024 * 1024;
+
+/// One record to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutRecordEntry {
+    pub partition_key: String,
+    pub data: Bytes,
+    pub explicit_hash_key: Option<String>,
+}
+
+/// Where a record went (PutRecord's output, less what the stream adds).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutRecordOutput {
+    pub shard_id: String,
+    pub sequence_number: String,
+    pub encryption_type: EncryptionType,
+}
+
+/// One entry of PutRecords' result, in request order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PutRecordsResultEntry {
+    Success {
+        shard_id: String,
+        sequence_number: String,
+    },
+    Failure {
+        error_code: String,
+        error_message: String,
+    },
+}
+
+/// PutRecords' output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PutRecordsOutput {
+    pub failed_record_count: u32,
+    pub records: Vec<PutRecordsResultEntry>,
+    pub encryption_type: EncryptionType,
+}
+
+/// Model validation of one entry; `prefix` is `""` for PutRecord or `records.N.member.`.
+fn validate_entry(prefix: &str, e: &PutRecordEntry) -> Result<Option<u128>, KinesisError> {
+    let pk_len = e.partition_key.chars().count();
+    if pk_len == 0 || pk_len > 256 {
+        let constraint = if pk_len == 0 {
+            "Member must have length greater than or equal to 1"
+        } else {
+            "Member must have length less than or equal to 256"
+        };
+        return Err(KinesisError::validation(
+            &format!("{prefix}partitionKey"),
+            &e.partition_key,
+            constraint,
+        ));
+    }
+    if e.data.len() > MAX_DATA_BYTES {
+        return Err(KinesisError::validation(
+            &format!("{prefix}data"),
+            &format!(
+                "java.nio.HeapByteBuffer[pos=0 lim={0} cap={0}]",
+                e.data.len()
+            ),
+            &format!("Member must have length less than or equal to {MAX_DATA_BYTES}"),
+        ));
+    }
+    e.explicit_hash_key
+        .as_deref()
+        .map(|k| parse_hash_key("ExplicitHashKey", k))
+        .transpose()
+}
+
+fn entry_size(e: &PutRecordEntry) -> u64 {
+    (e.data.len() + e.partition_key.len()) as u64
+}
+
+/// InvalidArgument when a record is larger than the stream's maximum record size.
+fn check_record_size(stream: &Stream, e: &PutRecordEntry) -> Result<(), KinesisError> {
+    let max = u64::from(stream.max_record_size_kib) * 1024;
+    let size = entry_size(e);
+    if size <= max {
+        return Ok(());
+    }
+    Err(KinesisError::InvalidArgument(format!(
+        "Record size ({size} bytes, data and partition key) exceeds the maximum record size \
+         of stream {} ({} KiB).",
+        stream.key.name, stream.max_record_size_kib
+    )))
+}
+
+/// Appends one validated record; `Err` carries the throttling error for the shard.
+fn append(
+    stream: &mut Stream,
+    e: PutRecordEntry,
+    hash: u128,
+    throttling: bool,
+    now: Timestamp,
+) -> Result<(String, String), KinesisError> {
+    let index = stream
+        .shard_for(hash)
+        .ok_or_else(|| KinesisError::stream_not_found(&stream.key.name, &stream.key.account))?;
+    let size = entry_size(&e);
+    let limits = (WRITE_RECORDS_PER_SEC, WRITE_BYTES_PER_SEC);
+    let (name, account) = (stream.key.name.clone(), stream.key.account.clone());
+    let epoch = stream.epoch();
+    let encryption = stream.encryption;
+    let counter = stream.counter.saturating_add(1);
+    let shard = stream
+        .shards
+        .get_mut(&index)
+        .ok_or_else(|| KinesisError::stream_not_found(&name, &account))?;
+    if throttling && !shard.writes.fits(now, 1, size, limits) {
+        return Err(KinesisError::rate_exceeded(
+            &shard_id(index),
+            &name,
+            &account,
+        ));
+    }
+    shard.writes.record(now, 1, size);
+    shard.records.push_back(StoredRecord {
+        counter,
+        partition_key: e.partition_key,
+        data: e.data,
+        arrival: now,
+        encryption,
+    });
+    let seq = shard.seq(counter, epoch);
+    stream.counter = counter;
+    Ok((shard_id(index), seq))
+}
+
+impl Registry {
+    /// PutRecord. `sequence_number_for_ordering` is checked for shape only: sequence numbers
+    /// here always increase, which is the ordering it asks for.
+    pub fn put_record(
+        &mut self,
+        key: &StreamKey,
+        entry: PutRecordEntry,
+        sequence_number_for_ordering: Option<&str>,
+        now: Timestamp,
+    ) -> Result<PutRecordOutput, KinesisError> {
+        let explicit = validate_entry("", &entry)?;
+        if let Some(s) = sequence_number_for_ordering.filter(|s| !well_formed(s)) {
+            return Err(KinesisError::validation(
+                "sequenceNumberForOrdering",
+                s,
+                "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
+            ));
+        }
+        let throttling = self.config.throttling;
+        let stream = self.stream_mut(key, now)?;
+        stream.require_readable()?;
+        check_record_size(stream, &entry)?;
+        let hash = explicit.unwrap_or_else(|| partition_key_hash(&entry.partition_key));
+        let (shard_id, sequence_number) = append(stream, entry, hash, throttling, now)?;
+        Ok(PutRecordOutput {
+            shard_id,
+            sequence_number,
+            encryption_type: stream.encryption,
+        })
+    }
+
+    /// PutRecords: request-level checks fail the whole call; throttling fails single
+    /// entries with `ProvisionedThroughputExceededException`.
+    pub fn put_records(
+        &mut self,
+        key: &StreamKey,
+        entries: Vec<PutRecordEntry>,
+        now: Timestamp,
+    ) -> Result<PutRecordsOutput, KinesisError> {
+        if entries.is_empty() || entries.len() > MAX_PUT_RECORDS {
+            let constraint = if entries.is_empty() {
+                "Member must have length greater than or equal to 1".to_owned()
+            } else {
+                format!("Member must have length less than or equal to {MAX_PUT_RECORDS}")
+            };
+            return Err(KinesisError::validation(
+                "records",
+                &format!("[{} records]", entries.len()),
+                &constraint,
+            ));
+        }
+        let mut hashes = Vec::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            let explicit = validate_entry(&format!("records.{}.member.", i + 1), e)?;
+            hashes.push(explicit.unwrap_or_else(|| partition_key_hash(&e.partition_key)));
+        }
+        let total: u64 = entries.iter().map(entry_size).sum();
+        if total > MAX_PUT_RECORDS_BYTES {
+            return Err(KinesisError::InvalidArgument(format!(
+                "Records size ({total} bytes) exceeds the {MAX_PUT_RECORDS_BYTES} bytes (10 \
+                 MiB) limit of a PutRecords request."
+            )));
+        }
+        let throttling = self.config.throttling;
+        let stream = self.stream_mut(key, now)?;
+        stream.require_readable()?;
+        for e in &entries {
+            check_record_size(stream, e)?;
+        }
+        let mut records = Vec::with_capacity(entries.len());
+        let mut failed = 0u32;
+        for (e, hash) in entries.into_iter().zip(hashes) {
+            records.push(match append(stream, e, hash, throttling, now) {
+                Ok((shard_id, sequence_number)) => PutRecordsResultEntry::Success {
+                    shard_id,
+                    sequence_number,
+                },
+                Err(err) => {
+                    failed += 1;
+                    PutRecordsResultEntry::Failure {
+                        error_code: err.code().to_owned(),
+                        error_message: err.message().to_owned(),
+                    }
+                }
+            });
+        }
+        Ok(PutRecordsOutput {
+            failed_record_count: failed,
+            records,
+            encryption_type: stream.encryption,
+        })
+    }
+}

@@ -1,0 +1,204 @@
+//! Resharding: SplitShard, MergeShards and UpdateShardCount (UNIFORM_SCALING). Parents are
+//! closed (their EndingSequenceNumber taken from the stream counter) before children open,
+//! so every child's sequence numbers follow its parents'. The stream is UPDATING for the
+//! update delay afterwards.
+
+use sluice_core::Timestamp;
+
+use super::error::KinesisError;
+use super::hashkey::{parse_hash_key, split_evenly, HashKeyRange};
+use super::names::{parse_shard_id, StreamKey};
+use super::registry::Registry;
+use super::stream::{Stream, StreamMode};
+
+/// Most open shards UpdateShardCount scales a stream to.
+pub const MAX_SHARDS_PER_STREAM: u32 = 10_000;
+/// UpdateShardCount calls allowed per stream in a rolling 24 hours.
+pub const MAX_SCALINGS_PER_DAY: usize = 10;
+const DAY_MS: u64 = 24 * 3_600_000;
+
+fn provisioned_only(stream: &Stream, op: &str) -> Result<(), KinesisError> {
+    if stream.mode == StreamMode::Provisioned {
+        return Ok(());
+    }
+    Err(KinesisError::Validation(format!(
+        "{op} is not supported for stream {} under account {} in ON_DEMAND mode.",
+        stream.key.name, stream.key.account
+    )))
+}
+
+/// The open shard `id` names, or the AWS error for a missing or closed one.
+fn open_shard(stream: &Stream, id: &str) -> Result<(u32, HashKeyRange), KinesisError> {
+    let (name, account) = (&stream.key.name, &stream.key.account);
+    let shard = parse_shard_id(id)
+        .and_then(|i| stream.shards.get(&i))
+        .ok_or_else(|| KinesisError::shard_not_found(id, name, account))?;
+    if !shard.is_open() {
+        return Err(KinesisError::InvalidArgument(format!(
+            "Shard {} in stream {name} under account {account} has already been merged or \
+             split, and thus is not eligible for merging or splitting.",
+            shard.id()
+        )));
+    }
+    Ok((shard.index, shard.range))
+}
+
+impl Registry {
+    /// SplitShard at `new_starting_hash_key`, which must fall strictly inside the shard's
+    /// range (both children non-empty).
+    pub fn split_shard(
+        &mut self,
+        key: &StreamKey,
+        shard_to_split: &str,
+        new_starting_hash_key: &str,
+        now: Timestamp,
+    ) -> Result<(), KinesisError> {
+        let at = parse_hash_key("NewStartingHashKey", new_starting_hash_key)?;
+        let stream = self.stream_mut(key, now)?;
+        stream.require_active()?;
+        provisioned_only(stream, "SplitShard")?;
+        let (index, range) = open_shard(stream, shard_to_split)?;
+        if at <= range.start || at > range.end {
+            return Err(KinesisError::InvalidArgument(format!(
+                "NewStartingHashKey {at} used in SplitShard() on shard {shard_to_split} in stream \
+                 {} under account {} is not both greater than one plus the shard's \
+                 StartingHashKey {} and less than the shard's EndingHashKey {}.",
+                key.name, key.account, range.start, range.end
+            )));
+        }
+        self.check_shard_limit(key, 1)?;
+        let delay = self.config.update_delay_ms;
+        let stream = self.stream_mut(key, now)?;
+        stream.close_shard(index, now);
+        let low = HashKeyRange {
+            start: range.start,
+            end: at - 1,
+        };
+        let high = HashKeyRange {
+            start: at,
+            end: range.end,
+        };
+        stream.add_shard(low, vec![index], now);
+        stream.add_shard(high, vec![index], now);
+        stream.begin_update(now, delay);
+        Ok(())
+    }
+
+    /// MergeShards of two open shards whose ranges touch.
+    pub fn merge_shards(
+        &mut self,
+        key: &StreamKey,
+        shard_to_merge: &str,
+        adjacent_shard_to_merge: &str,
+        now: Timestamp,
+    ) -> Result<(), KinesisError> {
+        let delay = self.config.update_delay_ms;
+        let stream = self.stream_mut(key, now)?;
+        stream.require_active()?;
+        provisioned_only(stream, "MergeShards")?;
+        let (a, range_a) = open_shard(stream, shard_to_merge)?;
+        let (b, range_b) = open_shard(stream, adjacent_shard_to_merge)?;
+        if a == b || !range_a.adjacent(&range_b) {
+            return Err(KinesisError::InvalidArgument(format!(
+                "Shards {shard_to_merge} and {adjacent_shard_to_merge} in stream {} under \
+                 account {} are not an adjacent pair of shards eligible for merging",
+                key.name, key.account
+            )));
+        }
+        stream.close_shard(a, now);
+        stream.close_shard(b, now);
+        stream.add_shard(range_a.union(&range_b), vec![a, b], now);
+        stream.begin_update(now, delay);
+        Ok(())
+    }
+
+    /// UpdateShardCount with `UNIFORM_SCALING`: every open shard closes and `target` evenly
+    /// split shards open, each listing the old shards its range overlaps as parents.
+    /// Returns (current open shard count, target).
+    pub fn update_shard_count(
+        &mut self,
+        key: &StreamKey,
+        target: u32,
+        scaling_type: &str,
+        now: Timestamp,
+    ) -> Result<(u32, u32), KinesisError> {
+        if scaling_type != "UNIFORM_SCALING" {
+            return Err(KinesisError::validation(
+                "scalingType",
+                scaling_type,
+                "Member must satisfy enum value set: [UNIFORM_SCALING]",
+            ));
+        }
+        if target == 0 {
+            return Err(KinesisError::validation(
+                "targetShardCount",
+                "0",
+                "Member must have value greater than or equal to 1",
+            ));
+        }
+        let stream = self.stream_mut(key, now)?;
+        stream.require_active()?;
+        provisioned_only(stream, "UpdateShardCount")?;
+        let current = stream.open_shard_count();
+        let limit = |msg: String| Err(KinesisError::LimitExceeded(msg));
+        if u64::from(target) > u64::from(current) * 2 {
+            return limit(format!(
+                "UpdateShardCount cannot scale up over double your current open shard count. \
+                 Current open shard count: {current} Target shard count: {target}"
+            ));
+        }
+        if u64::from(target) * 2 < u64::from(current) {
+            return limit(format!(
+                "UpdateShardCount cannot scale down below half your current open shard count. \
+                 Current open shard count: {current} Target shard count: {target}"
+            ));
+        }
+        if target > MAX_SHARDS_PER_STREAM {
+            return limit(format!(
+                "UpdateShardCount cannot scale up to more than {MAX_SHARDS_PER_STREAM} shards \
+                 in a stream. Target shard count: {target}"
+            ));
+        }
+        while stream
+            .scalings
+            .front()
+            .is_some_and(|t| t.plus_millis(DAY_MS) <= now)
+        {
+            stream.scalings.pop_front();
+        }
+        if stream.scalings.len() >= MAX_SCALINGS_PER_DAY {
+            return limit(format!(
+                "Stream {} under account {} has already been scaled {MAX_SCALINGS_PER_DAY} \
+                 times in the last 24 hours.",
+                key.name, key.account
+            ));
+        }
+        if target == current {
+            return Ok((current, target));
+        }
+        self.check_shard_limit(key, target.saturating_sub(current))?;
+        let delay = self.config.update_delay_ms;
+        let stream = self.stream_mut(key, now)?;
+        let mut old: Vec<(u32, HashKeyRange)> = stream
+            .shards
+            .values()
+            .filter(|s| s.is_open())
+            .map(|s| (s.index, s.range))
+            .collect();
+        old.sort_by_key(|(_, r)| r.start);
+        for (index, _) in &old {
+            stream.close_shard(*index, now);
+        }
+        for range in split_evenly(target) {
+            let parents = old
+                .iter()
+                .filter(|(_, r)| r.overlaps(&range))
+                .map(|(i, _)| *i)
+                .collect();
+            stream.add_shard(range, parents, now);
+        }
+        stream.scalings.push_back(now);
+        stream.begin_update(now, delay);
+        Ok((current, target))
+    }
+}

@@ -1,0 +1,117 @@
+//! Sequence numbers: 56-digit decimals like AWS's, laid out as `49` + a 20-digit counter that
+//! grows across the whole stream + the 10-digit shard index + the stream's creation instant
+//! in 24 digits. Equal widths make string order equal numeric order; the counter makes them
+//! strictly increase per shard (and children's start after their parents'); the shard index
+//! and creation instant let a sequence number be checked against the shard and stream it is
+//! used with.
+
+use std::fmt;
+
+/// The decoded parts of a sequence number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SeqNum {
+    /// Position in the stream-wide order of records and shard boundaries.
+    pub counter: u64,
+    /// Index of the shard the number belongs to.
+    pub shard: u32,
+    /// Creation instant (epoch ms) of the stream, telling re-created streams apart.
+    pub epoch: u64,
+}
+
+const PREFIX: &str = "49";
+/// Number of digits every sequence number has.
+pub const SEQ_DIGITS: usize = 56;
+
+impl SeqNum {
+    /// Decodes a string this module produced; `None` for anything else.
+    pub fn parse(text: &str) -> Option<SeqNum> {
+        if text.len() != SEQ_DIGITS
+            || !text.starts_with(PREFIX)
+            || !text.bytes().all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        let counter = text.get(2..22)?.parse::<u64>().ok()?;
+        let shard = text.get(22..32)?.parse::<u32>().ok()?;
+        let epoch = text.get(32..56)?.parse::<u64>().ok()?;
+        Some(SeqNum {
+            counter,
+            shard,
+            epoch,
+        })
+    }
+}
+
+impl fmt::Display for SeqNum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{PREFIX}{:020}{:010}{:024}",
+            self.counter, self.shard, self.epoch
+        )
+    }
+}
+
+/// Whether `text` has the model's `SequenceNumber` shape (`0|([1-9]\d{0,128})`).
+pub fn well_formed(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= 129
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_and_orders() {
+        let cases = [
+            (0, 0, 0),
+            (1, 7, 1_700_000_000_000),
+            (u64::MAX, u32::MAX, u64::MAX),
+        ];
+        for (counter, shard, epoch) in cases {
+            let s = SeqNum {
+                counter,
+                shard,
+                epoch,
+            };
+            let text = s.to_string();
+            assert_eq!(text.len(), SEQ_DIGITS, "{text}");
+            assert!(well_formed(&text));
+            assert_eq!(SeqNum::parse(&text), Some(s));
+        }
+        let a = SeqNum {
+            counter: 9,
+            shard: 3,
+            epoch: 5,
+        }
+        .to_string();
+        let b = SeqNum {
+            counter: 10,
+            shard: 0,
+            epoch: 5,
+        }
+        .to_string();
+        assert!(a < b);
+    }
+
+    #[test]
+    fn rejects_foreign_numbers() {
+        for text in [
+            "",
+            "0",
+            "123",
+            "39000000000000000000000000000000000000000000000000000000",
+            "49x00000000000000000000000000000000000000000000000000000",
+            "4900000000000000000000000000000000000000000000000000000",
+            "49999999999999999999990000000000000000000000000000000000",
+        ] {
+            assert_eq!(SeqNum::parse(text), None, "{text}");
+        }
+        assert!(!well_formed("01"));
+        assert!(!well_formed("1a"));
+        assert!(well_formed("0"));
+    }
+}

@@ -1,0 +1,136 @@
+//! `KinesisService`: the Kinesis operations on the shared clock. Resolves streams by name or
+//! ARN, converts wire integers with AWS's validation, and calls the engine under one short
+//! lock. Writes wake SubscribeToShard pushes through the stream's `Notify`.
+
+mod consumers;
+mod records;
+mod streams;
+mod subscribe;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use sluice_core::{AccountId, Clock, Region, Scheduler};
+use tokio::sync::Notify;
+
+pub use subscribe::{EventStream, PayloadFormat};
+
+use crate::engine::{Config, KinesisError, Registry, StreamKey};
+
+/// Who is calling.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub account: AccountId,
+    pub region: Region,
+}
+
+/// The Kinesis operations of one process.
+#[derive(Debug, Clone)]
+pub struct KinesisService {
+    registry: Arc<Mutex<Registry>>,
+    clock: Arc<dyn Clock>,
+    scheduler: Scheduler,
+    /// Per stream ARN: signalled after every successful write.
+    written: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+    /// `(consumer ARN, shard id)` pairs with a live SubscribeToShard.
+    subscriptions: Arc<Mutex<HashSet<(String, String)>>>,
+}
+
+impl KinesisService {
+    pub fn new(scheduler: Scheduler, config: Config) -> KinesisService {
+        KinesisService {
+            registry: Arc::new(Mutex::new(Registry::new(config))),
+            clock: scheduler.clock().clone(),
+            scheduler,
+            written: Arc::default(),
+            subscriptions: Arc::default(),
+        }
+    }
+
+    fn engine(&self) -> MutexGuard<'_, Registry> {
+        self.registry.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs `f` on the engine at the current time.
+    fn with<R>(&self, f: impl FnOnce(&mut Registry, sluice_core::Timestamp) -> R) -> R {
+        let now = self.clock.now();
+        f(&mut self.engine(), now)
+    }
+
+    /// The `Notify` writes to a stream signal.
+    fn written(&self, stream_arn: &str) -> Arc<Notify> {
+        let mut map = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(stream_arn.to_owned()).or_default().clone()
+    }
+
+    fn signal_write(&self, key: &StreamKey) {
+        let notify = {
+            let map = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            map.get(&key.arn()).cloned()
+        };
+        if let Some(n) = notify {
+            n.notify_waiters();
+        }
+    }
+
+    /// Forgets every stream (the admin reset).
+    pub fn reset(&self) {
+        let config = self.engine().config().clone();
+        *self.engine() = Registry::new(config);
+    }
+
+    /// `(stream ARN, open shards, records stored)` of every stream, for inspection.
+    pub fn summaries(&self) -> Vec<(String, u32, u64)> {
+        self.with(|r, now| r.summaries(now))
+    }
+}
+
+/// The stream a request names, by `StreamARN` or by `StreamName` in the caller's account
+/// and region.
+pub(crate) fn stream_key(
+    ctx: &RequestContext,
+    name: Option<&str>,
+    arn: Option<&str>,
+) -> Result<StreamKey, KinesisError> {
+    match (arn, name) {
+        (Some(arn), _) => StreamKey::from_arn(arn),
+        (None, Some(name)) => StreamKey::new(ctx.account.clone(), ctx.region.clone(), name),
+        (None, None) => Err(KinesisError::InvalidArgument(
+            "Either StreamName or StreamARN should be provided.".into(),
+        )),
+    }
+}
+
+/// An optional integer member within `min..=max`, else AWS's validation message.
+pub(crate) fn bounded(
+    field: &str,
+    value: Option<i64>,
+    min: i64,
+    max: i64,
+) -> Result<Option<u32>, KinesisError> {
+    let Some(v) = value else { return Ok(None) };
+    if v < min {
+        return Err(KinesisError::validation(
+            field,
+            &v.to_string(),
+            &format!("Member must have value greater than or equal to {min}"),
+        ));
+    }
+    if v > max {
+        return Err(KinesisError::validation(
+            field,
+            &v.to_string(),
+            &format!("Member must have value less than or equal to {max}"),
+        ));
+    }
+    Ok(u32::try_from(v).ok())
+}
+
+/// A required member, else AWS's "must not be null".
+pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, KinesisError> {
+    value.ok_or_else(|| {
+        KinesisError::Validation(format!(
+            "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
+        ))
+    })
+}

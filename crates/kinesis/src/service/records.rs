@@ -1,0 +1,203 @@
+//! Records and shards: PutRecord(s), shard iterators and GetRecords, ListShards, and
+//! resharding (SplitShard, MergeShards, UpdateShardCount).
+
+use super::{bounded, required, stream_key, KinesisService, RequestContext};
+use crate::api::input::*;
+use crate::api::output::*;
+use crate::engine::{KinesisError, ListShards, PutRecordEntry, ShardFilter, StartingPosition};
+
+fn entry(
+    data: Option<super::super::api::types::Blob>,
+    partition_key: Option<String>,
+    explicit_hash_key: Option<String>,
+    prefix: &str,
+) -> Result<PutRecordEntry, KinesisError> {
+    Ok(PutRecordEntry {
+        data: required(data, &format!("{prefix}data"))?.0,
+        partition_key: required(partition_key, &format!("{prefix}partitionKey"))?,
+        explicit_hash_key,
+    })
+}
+
+impl KinesisService {
+    pub async fn put_record(
+        &self,
+        ctx: &RequestContext,
+        input: PutRecordInput,
+    ) -> Result<PutRecordOutput, KinesisError> {
+        let key = stream_key(
+            ctx,
+            input.stream_name.as_deref(),
+            input.stream_arn.as_deref(),
+        )?;
+        let record = entry(input.data, input.partition_key, input.explicit_hash_key, "")?;
+        let ordering = input.sequence_number_for_ordering;
+        let out = self.with(|r, now| r.put_record(&key, record, ordering.as_deref(), now))?;
+        self.signal_write(&key);
+        Ok(PutRecordOutput {
+            shard_id: out.shard_id,
+            sequence_number: out.sequence_number,
+            encryption_type: out.encryption_type.as_str(),
+        })
+    }
+
+    pub async fn put_records(
+        &self,
+        ctx: &RequestContext,
+        input: PutRecordsInput,
+    ) -> Result<PutRecordsOutput, KinesisError> {
+        let key = stream_key(
+            ctx,
+            input.stream_name.as_deref(),
+            input.stream_arn.as_deref(),
+        )?;
+        let records = required(input.records, "records")?;
+        let entries = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| {
+                entry(
+                    e.data,
+                    e.partition_key,
+                    e.explicit_hash_key,
+                    &format!("records.{}.member.", i + 1),
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let out = self.with(|r, now| r.put_records(&key, entries, now))?;
+        if out.failed_record_count < out.records.len() as u32 {
+            self.signal_write(&key);
+        }
+        Ok(out.into())
+    }
+
+    pub async fn get_shard_iterator(
+        &self,
+        ctx: &RequestContext,
+        input: GetShardIteratorInput,
+    ) -> Result<ShardIteratorOutput, KinesisError> {
+        let key = stream_key(
+            ctx,
+            input.stream_name.as_deref(),
+            input.stream_arn.as_deref(),
+        )?;
+        let shard = required(input.shard_id, "shardId")?;
+        let kind = required(input.shard_iterator_type, "shardIteratorType")?;
+        let position = StartingPosition::from_request(
+            &kind,
+            input.starting_sequence_number.as_deref(),
+            input.timestamp.map(|t| t.0),
+        )?;
+        let iterator = self.with(|r, now| r.get_shard_iterator(&key, &shard, &position, now))?;
+        Ok(ShardIteratorOutput {
+            shard_iterator: iterator,
+        })
+    }
+
+    pub async fn get_records(
+        &self,
+        _ctx: &RequestContext,
+        input: GetRecordsInput,
+    ) -> Result<GetRecordsOutput, KinesisError> {
+        let iterator = required(input.shard_iterator, "shardIterator")?;
+        let limit = bounded("limit", input.limit, 1, 10_000)?;
+        self.with(|r, now| r.get_records(&iterator, limit, now))
+            .map(GetRecordsOutput::from)
+    }
+
+    pub async fn list_shards(
+        &self,
+        ctx: &RequestContext,
+        input: ListShardsInput,
+    ) -> Result<ListShardsOutput, KinesisError> {
+        let stream = match (&input.stream_name, &input.stream_arn) {
+            (None, None) => None,
+            (name, arn) => Some(stream_key(ctx, name.as_deref(), arn.as_deref())?),
+        };
+        if stream.is_none() && input.next_token.is_none() {
+            return Err(KinesisError::InvalidArgument(
+                "Either NextToken or StreamName should be provided.".into(),
+            ));
+        }
+        let filter = match input.shard_filter {
+            Some(f) => Some(ShardFilter::from_request(
+                &required(f.filter_type, "shardFilter.type")?,
+                f.shard_id.as_deref(),
+                f.timestamp.map(|t| t.0),
+            )?),
+            None => None,
+        };
+        let request = ListShards {
+            stream,
+            next_token: input.next_token,
+            exclusive_start_shard_id: input.exclusive_start_shard_id,
+            max_results: bounded("maxResults", input.max_results, 1, 10_000)?,
+            filter,
+        };
+        let list = self.with(|r, now| r.list_shards(request, now))?;
+        Ok(ListShardsOutput {
+            shards: list.shards.iter().map(Shard::from).collect(),
+            next_token: list.next_token,
+        })
+    }
+
+    pub async fn split_shard(
+        &self,
+        ctx: &RequestContext,
+        input: SplitShardInput,
+    ) -> Result<Empty, KinesisError> {
+        let key = stream_key(
+            ctx,
+            input.stream_name.as_deref(),
+            input.stream_arn.as_deref(),
+        )?;
+        let shard = required(input.shard_to_split, "shardToSplit")?;
+        let hash = required(input.new_starting_hash_key, "newStartingHashKey")?;
+        self.with(|r, now| r.split_shard(&key, &shard, &hash, now))?;
+        self.signal_write(&key);
+        Ok(Empty {})
+    }
+
+    pub async fn merge_shards(
+        &self,
+        ctx: &RequestContext,
+        input: MergeShardsInput,
+    ) -> Result<Empty, KinesisError> {
+        let key = stream_key(
+            ctx,
+            input.stream_name.as_deref(),
+            input.stream_arn.as_deref(),
+        )?;
+        let shard = required(input.shard_to_merge, "shardToMerge")?;
+        let adjacent = required(input.adjacent_shard_to_merge, "adjacentShardToMerge")?;
+        self.with(|r, now| r.merge_shards(&key, &shard, &adjacent, now))?;
+        self.signal_write(&key);
+        Ok(Empty {})
+    }
+
+    pub async fn update_shard_count(
+        &self,
+        ctx: &RequestContext,
+        input: UpdateShardCountInput,
+    ) -> Result<UpdateShardCountOutput, KinesisError> {
+        let key = stream_key(
+            ctx,
+            input.stream_name.as_deref(),
+            input.stream_arn.as_deref(),
+        )?;
+        let target = required(
+            bounded("targetShardCount", input.target_shard_count, 1, 100_000)?,
+            "targetShardCount",
+        )?;
+        let scaling = required(input.scaling_type, "scalingType")?;
+        let (current, target) =
+            self.with(|r, now| r.update_shard_count(&key, target, &scaling, now))?;
+        self.signal_write(&key);
+        Ok(UpdateShardCountOutput {
+            stream_name: key.name.clone(),
+            stream_arn: key.arn(),
+            current_shard_count: current,
+            target_shard_count: target,
+        })
+    }
+}

@@ -1,0 +1,198 @@
+//! Records: PutRecord(s), iterators of every type, GetRecords, expiry and retention.
+
+use aws_sdk_kinesis::primitives::Blob;
+use aws_sdk_kinesis::types::{PutRecordsRequestEntry, ShardIteratorType};
+
+use super::*;
+
+#[tokio::test]
+async fn records_go_in_and_come_out_in_order() {
+    let t = TestServer::start().await;
+    active_stream(&t, "rec", 1).await;
+    let mut sequence_numbers = Vec::new();
+    for i in 0..3 {
+        let out = t
+            .kinesis
+            .put_record()
+            .stream_name("rec")
+            .partition_key(format!("pk{i}"))
+            .data(Blob::new(format!("record {i}")))
+            .send()
+            .await
+            .expect("put");
+        assert_eq!(out.shard_id, "shardId-000000000000");
+        sequence_numbers.push(out.sequence_number.clone());
+    }
+    // Large decimals (56 digits): compared by length, then digits.
+    assert!(sequence_numbers
+        .iter()
+        .all(|s| s.bytes().all(|b| b.is_ascii_digit())));
+    let keys: Vec<(usize, &String)> = sequence_numbers.iter().map(|s| (s.len(), s)).collect();
+    assert!(keys.windows(2).all(|w| w[0] < w[1]), "{sequence_numbers:?}");
+    let batch = t
+        .kinesis
+        .put_records()
+        .stream_name("rec")
+        .records(
+            PutRecordsRequestEntry::builder()
+                .partition_key("a")
+                .data(Blob::new("b1"))
+                .build()
+                .expect("entry"),
+        )
+        .records(
+            PutRecordsRequestEntry::builder()
+                .partition_key("b")
+                .data(Blob::new("b2"))
+                .build()
+                .expect("entry"),
+        )
+        .send()
+        .await
+        .expect("put records");
+    assert_eq!(batch.failed_record_count, Some(0));
+    assert_eq!(batch.records.len(), 2);
+
+    let iterator = trim_horizon(&t, "rec", "shardId-000000000000").await;
+    let out = t
+        .kinesis
+        .get_records()
+        .shard_iterator(iterator)
+        .send()
+        .await
+        .expect("get");
+    let bodies: Vec<String> = out
+        .records
+        .iter()
+        .map(|r| String::from_utf8_lossy(r.data.as_ref()).into_owned())
+        .collect();
+    assert_eq!(bodies, vec!["record 0", "record 1", "record 2", "b1", "b2"]);
+    assert_eq!(out.records[0].partition_key(), Some("pk0"));
+    assert!(out.next_shard_iterator.is_some());
+
+    let after = t
+        .kinesis
+        .get_shard_iterator()
+        .stream_name("rec")
+        .shard_id("shardId-000000000000")
+        .shard_iterator_type(ShardIteratorType::AfterSequenceNumber)
+        .starting_sequence_number(&sequence_numbers[1])
+        .send()
+        .await
+        .expect("iterator")
+        .shard_iterator
+        .expect("iterator");
+    let out = t
+        .kinesis
+        .get_records()
+        .shard_iterator(after)
+        .limit(1)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(out.records[0].data.as_ref(), b"record 2");
+
+    let latest = t
+        .kinesis
+        .get_shard_iterator()
+        .stream_name("rec")
+        .shard_id("shardId-000000000000")
+        .shard_iterator_type(ShardIteratorType::Latest)
+        .send()
+        .await
+        .expect("iterator")
+        .shard_iterator
+        .expect("iterator");
+    t.kinesis
+        .put_record()
+        .stream_name("rec")
+        .partition_key("z")
+        .data(Blob::new("after latest"))
+        .send()
+        .await
+        .expect("put");
+    let out = t
+        .kinesis
+        .get_records()
+        .shard_iterator(latest)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(out.records.len(), 1);
+    assert_eq!(out.records[0].data.as_ref(), b"after latest");
+}
+
+#[tokio::test]
+async fn iterators_expire_and_records_age_out() {
+    let t = TestServer::start().await;
+    active_stream(&t, "aging", 1).await;
+    t.kinesis
+        .put_record()
+        .stream_name("aging")
+        .partition_key("k")
+        .data(Blob::new("old"))
+        .send()
+        .await
+        .expect("put");
+    let iterator = trim_horizon(&t, "aging", "shardId-000000000000").await;
+    t.advance(301).await;
+    let (code, message) = error(
+        t.kinesis
+            .get_records()
+            .shard_iterator(iterator)
+            .send()
+            .await,
+    );
+    assert_eq!(code, "ExpiredIteratorException");
+    assert!(message.starts_with("Iterator expired."), "{message}");
+    t.advance(24 * 3600).await;
+    let iterator = trim_horizon(&t, "aging", "shardId-000000000000").await;
+    let out = t
+        .kinesis
+        .get_records()
+        .shard_iterator(iterator)
+        .send()
+        .await
+        .expect("get");
+    assert!(
+        out.records.is_empty(),
+        "records older than the retention period are gone"
+    );
+}
+
+#[tokio::test]
+async fn a_one_mebibyte_record_round_trips_and_bigger_is_refused() {
+    let t = TestServer::start().await;
+    active_stream(&t, "big", 1).await;
+    let data = vec![7u8; 1024 * 1024 - 1];
+    t.kinesis
+        .put_record()
+        .stream_name("big")
+        .partition_key("k")
+        .data(Blob::new(data.clone()))
+        .send()
+        .await
+        .expect("1 MiB record (with its key) is accepted");
+    let (code, _) = error(
+        t.kinesis
+            .put_record()
+            .stream_name("big")
+            .partition_key("k")
+            .data(Blob::new(vec![7u8; 1024 * 1024 + 1]))
+            .send()
+            .await,
+    );
+    assert!(
+        code == "ValidationException" || code == "InvalidArgumentException",
+        "{code}"
+    );
+    let iterator = trim_horizon(&t, "big", "shardId-000000000000").await;
+    let out = t
+        .kinesis
+        .get_records()
+        .shard_iterator(iterator)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(out.records[0].data.as_ref(), data.as_slice());
+}
