@@ -94,7 +94,9 @@ impl<'de> Deserialize<'de> for Time {
                     .and_then(|f| self.visit_f64(f))
             }
         }
-        d.deserialize_any(V)
+        // Asking for a float makes CBOR look through tag 1 (`deserialize_any` would show the
+        // tag as an enum); JSON integers still arrive through `visit_u64`.
+        d.deserialize_f64(V)
     }
 }
 
