@@ -100,3 +100,97 @@ async fn subscribe_to_shard_pushes_records_as_they_arrive() {
         "one live subscription per consumer and shard"
     );
 }
+
+/// Kinesis clients (the Java SDK's Netty client for SubscribeToShard) speak HTTP/2; Sluice
+/// accepts cleartext HTTP/2 with prior knowledge on the same port, event stream included.
+#[tokio::test]
+async fn http2_cleartext_serves_requests_and_event_streams() {
+    use http_body_util::BodyExt;
+
+    let t = TestServer::start().await;
+    let arn = active_stream(&t, "h2", 1).await;
+    let consumer = t
+        .kinesis
+        .register_stream_consumer()
+        .stream_arn(&arn)
+        .consumer_name("h2c")
+        .send()
+        .await
+        .expect("register")
+        .consumer
+        .expect("consumer");
+    t.advance(1).await;
+    t.kinesis
+        .put_record()
+        .stream_name("h2")
+        .partition_key("k")
+        .data(Blob::new("over h2"))
+        .send()
+        .await
+        .expect("put");
+
+    let client: hyper_util::client::legacy::Client<_, http_body_util::Full<bytes::Bytes>> =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+            .http2_only(true)
+            .build_http();
+    let request = |target: &str, body: String| {
+        http::Request::post(format!("{}/", t.endpoint()))
+            .header("content-type", "application/x-amz-json-1.1")
+            .header("x-amz-target", target)
+            .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+            .expect("request")
+    };
+    let response = client
+        .request(request("Kinesis_20131202.ListStreams", "{}".into()))
+        .await
+        .expect("h2c answer");
+    assert_eq!(response.version(), http::Version::HTTP_2);
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    assert!(String::from_utf8_lossy(&body).contains("\"h2\""));
+
+    let subscribe = serde_json::json!({
+        "ConsumerARN": consumer.consumer_arn,
+        "ShardId": "shardId-000000000000",
+        "StartingPosition": {"Type": "TRIM_HORIZON"}
+    });
+    let response = client
+        .request(request(
+            "Kinesis_20131202.SubscribeToShard",
+            subscribe.to_string(),
+        ))
+        .await
+        .expect("subscription");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/vnd.amazon.eventstream"
+    );
+    let mut body = response.into_body();
+    let mut buffer = Vec::new();
+    let mut events = Vec::new();
+    while events.len() < 2 {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(10), body.frame())
+            .await
+            .expect("a frame")
+            .expect("open")
+            .expect("data");
+        if let Ok(data) = frame.into_data() {
+            buffer.extend_from_slice(&data);
+        }
+        while let Ok((message, used)) = sluice_wire::eventstream::decode(&buffer) {
+            buffer.drain(..used);
+            events.push(message);
+        }
+    }
+    assert_eq!(events[0].header(":event-type"), Some("initial-response"));
+    assert_eq!(
+        events[1].header(":event-type"),
+        Some("SubscribeToShardEvent")
+    );
+    let payload: serde_json::Value = serde_json::from_slice(&events[1].payload).expect("json");
+    assert_eq!(payload["Records"][0]["Data"], "b3ZlciBoMg==");
+}
