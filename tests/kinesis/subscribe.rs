@@ -194,3 +194,96 @@ async fn http2_cleartext_serves_requests_and_event_streams() {
     let payload: serde_json::Value = serde_json::from_slice(&events[1].payload).expect("json");
     assert_eq!(payload["Records"][0]["Data"], "b3ZlciBoMg==");
 }
+
+#[tokio::test]
+async fn a_closed_shard_ends_its_subscription_with_the_children_and_takeover_works() {
+    let t = TestServer::start().await;
+    let arn = active_stream(&t, "ending", 1).await;
+    t.kinesis
+        .put_record()
+        .stream_name("ending")
+        .partition_key("k")
+        .data(Blob::new("last of the parent"))
+        .send()
+        .await
+        .expect("put");
+    let consumer = t
+        .kinesis
+        .register_stream_consumer()
+        .stream_arn(&arn)
+        .consumer_name("ender")
+        .send()
+        .await
+        .expect("register")
+        .consumer
+        .expect("consumer");
+    t.advance(1).await;
+    t.kinesis
+        .split_shard()
+        .stream_name("ending")
+        .shard_to_split("shardId-000000000000")
+        .new_starting_hash_key((u128::MAX / 2).to_string())
+        .send()
+        .await
+        .expect("split");
+    t.advance(1).await;
+    let position = StartingPosition::builder()
+        .r#type(ShardIteratorType::TrimHorizon)
+        .build()
+        .expect("position");
+    let subscribe = || {
+        t.kinesis
+            .subscribe_to_shard()
+            .consumer_arn(&consumer.consumer_arn)
+            .shard_id("shardId-000000000000")
+            .starting_position(position.clone())
+            .send()
+    };
+    let mut out = subscribe().await.expect("subscribe");
+    let mut records = 0;
+    loop {
+        let event =
+            tokio::time::timeout(std::time::Duration::from_secs(10), out.event_stream.recv())
+                .await
+                .expect("an event")
+                .expect("healthy")
+                .expect("event");
+        let SubscribeToShardEventStream::SubscribeToShardEvent(e) = event else {
+            continue;
+        };
+        records += e.records.len();
+        if e.continuation_sequence_number.is_empty() {
+            assert_eq!(e.child_shards().len(), 2, "the end names the children");
+            break;
+        }
+    }
+    assert_eq!(records, 1);
+
+    // A new subscription within 5 seconds is refused; after them, it takes over.
+    let t2 = active_stream(&t, "takeover", 1).await;
+    let c2 = t
+        .kinesis
+        .register_stream_consumer()
+        .stream_arn(&t2)
+        .consumer_name("c")
+        .send()
+        .await
+        .expect("register")
+        .consumer
+        .expect("consumer");
+    t.advance(1).await;
+    let take = || {
+        t.kinesis
+            .subscribe_to_shard()
+            .consumer_arn(&c2.consumer_arn)
+            .shard_id("shardId-000000000000")
+            .starting_position(position.clone())
+            .send()
+    };
+    let _first = take().await.expect("first subscription");
+    let (code, message) = error(take().await);
+    assert_eq!(code, "ResourceInUseException");
+    assert!(message.starts_with("Another active subscription exists for this consumer: 000000000000:takeover:shardId-000000000000:c"), "{message}");
+    t.advance(5).await;
+    take().await.expect("a call 5 seconds later takes over");
+}

@@ -22,7 +22,15 @@ use crate::state::AppState;
 
 /// The protocol a request probably speaks, for errors raised before detection finishes.
 fn likely_protocol(headers: &HeaderMap) -> Protocol {
-    if headers.contains_key("x-amz-target") {
+    let content_type = headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if content_type.starts_with("application/x-amz-cbor-1.1") {
+        Protocol::Cbor
+    } else if content_type.starts_with("application/x-amz-json-1.1") {
+        Protocol::AwsJson11
+    } else if headers.contains_key("x-amz-target") {
         Protocol::AwsJson10
     } else {
         Protocol::Query

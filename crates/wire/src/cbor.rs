@@ -1,7 +1,7 @@
 //! CBOR (`application/x-amz-cbor-1.1`), the encoding the AWS Java SDKs and the KCL use for
-//! Kinesis: serde in and out through `ciborium`. Blobs are CBOR byte strings and
-//! timestamps tag 1 (epoch seconds); types that differ from JSON ask
-//! `Serializer::is_human_readable`, which is false here.
+//! Kinesis: serde in and out through `ciborium`. Types whose CBOR form differs from JSON
+//! (blobs as byte strings, timestamps as tag 1) ask `Serializer::is_human_readable`, which
+//! is false here.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -20,11 +20,6 @@ pub fn to_vec<T: Serialize>(value: &T) -> Vec<u8> {
         out.push(0xa0);
     }
     out
-}
-
-/// An epoch-seconds timestamp as AWS CBOR writes it: tag 1 around a float.
-pub fn timestamp<S: serde::Serializer>(seconds: f64, serializer: S) -> Result<S::Ok, S::Error> {
-    ciborium::tag::Required::<f64, 1>(seconds).serialize(serializer)
 }
 
 #[cfg(test)]

@@ -290,6 +290,9 @@ pub struct ConsumerInput {
     pub consumer_name: Option<String>,
     #[serde(rename = "ConsumerARN")]
     pub consumer_arn: Option<String>,
+    /// RegisterStreamConsumer only.
+    #[serde(default)]
+    pub tags: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

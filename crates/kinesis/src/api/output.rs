@@ -432,7 +432,9 @@ impl From<engine::GetRecordsOutput> for GetRecordsOutput {
 #[serde(rename_all = "PascalCase")]
 pub struct SubscribeToShardEvent {
     pub records: Vec<Record>,
-    pub continuation_sequence_number: String,
+    /// Absent once a closed shard has been read to its end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continuation_sequence_number: Option<String>,
     pub millis_behind_latest: u64,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub child_shards: Vec<ChildShard>,

@@ -56,17 +56,42 @@ pub struct Time(pub Timestamp);
 
 impl Serialize for Time {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let seconds = self.0.as_millis() as f64 / 1000.0;
         if s.is_human_readable() {
-            s.serialize_f64(seconds)
+            s.serialize_f64(self.0.as_millis() as f64 / 1000.0)
         } else {
-            sluice_wire::cbor::timestamp(seconds, s)
+            // AWS CBOR payload timestamps are tag 1 around epoch milliseconds (the Java
+            // SDKs read them with `Instant.ofEpochMilli`).
+            ciborium::tag::Required::<u64, 1>(self.0.as_millis()).serialize(s)
         }
     }
 }
 
+/// Epoch seconds or milliseconds: a value below 10^11 cannot be milliseconds of any date
+/// after 1973, so it is taken as seconds.
+fn from_number(value: f64) -> Option<Time> {
+    if !value.is_finite() || value < 0.0 {
+        return None;
+    }
+    let millis = if value < 1e11 { value * 1000.0 } else { value };
+    Some(Time(Timestamp(millis.round() as u64)))
+}
+
 impl<'de> Deserialize<'de> for Time {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if !d.is_human_readable() {
+            // CBOR: tag 1 around an integer (Java sends milliseconds) or a float.
+            let value = ciborium::Value::deserialize(d)?;
+            let inner = match value {
+                ciborium::Value::Tag(_, inner) => *inner,
+                other => other,
+            };
+            let number = match inner {
+                ciborium::Value::Integer(i) => i128::from(i) as f64,
+                ciborium::Value::Float(f) => f,
+                _ => f64::NAN,
+            };
+            return from_number(number).ok_or_else(|| de::Error::custom("invalid timestamp"));
+        }
         struct V;
         impl Visitor<'_> for V {
             type Value = Time;
@@ -94,9 +119,7 @@ impl<'de> Deserialize<'de> for Time {
                     .and_then(|f| self.visit_f64(f))
             }
         }
-        // Asking for a float makes CBOR look through tag 1 (`deserialize_any` would show the
-        // tag as an enum); JSON integers still arrive through `visit_u64`.
-        d.deserialize_f64(V)
+        d.deserialize_any(V)
     }
 }
 

@@ -175,7 +175,8 @@ impl Registry {
         req: ListShards,
         now: Timestamp,
     ) -> Result<ShardList, KinesisError> {
-        let limit = check_limit("maxResults", req.max_results, 10_000, 1000)?;
+        let limit = check_limit("maxResults", req.max_results, 10_000, 1000)?.min(1000);
+        // AWS returns at most 1000 shards a page whatever MaxResults says.
         let cursor = match (req.next_token.as_deref(), req.stream) {
             (Some(_), Some(_)) => {
                 return Err(KinesisError::InvalidArgument(

@@ -120,19 +120,19 @@ fn append(
         .ok_or_else(|| KinesisError::stream_not_found(&stream.key.name, &stream.key.account))?;
     let size = entry_size(&e);
     let limits = (WRITE_RECORDS_PER_SEC, WRITE_BYTES_PER_SEC);
-    let (name, account) = (stream.key.name.clone(), stream.key.account.clone());
     let epoch = stream.epoch();
     let encryption = stream.encryption;
     let counter = stream.counter.saturating_add(1);
-    let shard = stream
-        .shards
+    // Disjoint fields, so the key is only read (not cloned) on the error paths.
+    let (key, shards) = (&stream.key, &mut stream.shards);
+    let shard = shards
         .get_mut(&index)
-        .ok_or_else(|| KinesisError::stream_not_found(&name, &account))?;
+        .ok_or_else(|| KinesisError::stream_not_found(&key.name, &key.account))?;
     if throttling && !shard.writes.fits(now, 1, size, limits) {
         return Err(KinesisError::rate_exceeded(
             &shard_id(index),
-            &name,
-            &account,
+            &key.name,
+            &key.account,
         ));
     }
     shard.writes.record(now, 1, size);

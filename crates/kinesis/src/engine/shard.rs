@@ -181,7 +181,7 @@ impl Shard {
             shard: self.index,
             epoch,
         }
-        .to_string()
+        .to_text()
     }
 
     pub fn info(&self, epoch: u64) -> ShardInfo {

@@ -7,7 +7,7 @@ mod records;
 mod streams;
 mod subscribe;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use sluice_core::{AccountId, Clock, Region, Scheduler};
@@ -32,8 +32,9 @@ pub struct KinesisService {
     scheduler: Scheduler,
     /// Per stream ARN: signalled after every successful write.
     written: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
-    /// `(consumer ARN, shard id)` pairs with a live SubscribeToShard.
-    subscriptions: Arc<Mutex<HashSet<(String, String)>>>,
+    /// Live SubscribeToShard calls by `(consumer ARN, shard id)`.
+    subscriptions: Arc<Mutex<subscribe::Leases>>,
+    next_lease: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl KinesisService {
@@ -44,6 +45,7 @@ impl KinesisService {
             scheduler,
             written: Arc::default(),
             subscriptions: Arc::default(),
+            next_lease: Arc::default(),
         }
     }
 
@@ -51,10 +53,12 @@ impl KinesisService {
         self.registry.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Runs `f` on the engine at the current time.
+    /// Runs `f` on the engine at the current time, read under the lock so that writes are
+    /// stamped in the order they are applied.
     fn with<R>(&self, f: impl FnOnce(&mut Registry, sluice_core::Timestamp) -> R) -> R {
+        let mut engine = self.engine();
         let now = self.clock.now();
-        f(&mut self.engine(), now)
+        f(&mut engine, now)
     }
 
     /// The `Notify` writes to a stream signal.
@@ -73,10 +77,17 @@ impl KinesisService {
         }
     }
 
-    /// Forgets every stream (the admin reset).
+    /// Forgets every stream (the admin reset); live subscriptions see them gone.
     pub fn reset(&self) {
         let config = self.engine().config().clone();
         *self.engine() = Registry::new(config);
+        let waiting: Vec<Arc<Notify>> = {
+            let mut map = self.written.lock().unwrap_or_else(|e| e.into_inner());
+            map.drain().map(|(_, n)| n).collect()
+        };
+        for n in waiting {
+            n.notify_waiters();
+        }
     }
 
     /// `(stream ARN, open shards, records stored)` of every stream, for inspection.

@@ -186,7 +186,12 @@ impl KinesisService {
             input.stream_arn.as_deref(),
         )?;
         let target = required(
-            bounded("targetShardCount", input.target_shard_count, 1, 100_000)?,
+            bounded(
+                "targetShardCount",
+                input.target_shard_count,
+                1,
+                i64::from(i32::MAX),
+            )?,
             "targetShardCount",
         )?;
         let scaling = required(input.scaling_type, "scalingType")?;

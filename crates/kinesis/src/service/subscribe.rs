@@ -1,20 +1,26 @@
 //! SubscribeToShard: an event stream that pushes a shard's records to an enhanced fan-out
 //! consumer as they are written — woken by the stream's write `Notify`, never by a polling
-//! loop — with an empty event every 5 seconds while idle, child shards once a closed shard
-//! is read to its end, one live subscription per consumer and shard, and AWS's 5-minute
-//! lifetime.
+//! loop — catching up on a backlog without pause, with an empty event every 5 seconds while
+//! idle, a last event without `ContinuationSequenceNumber` (and with the children) once a
+//! closed shard is read to its end, one live subscription per consumer and shard (a second
+//! call 5 seconds or more later takes over, as AWS documents), and the 5-minute lifetime.
 
 use bytes::Bytes;
+use sluice_core::Timestamp;
 use sluice_wire::eventstream;
 use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
 
 use super::{required, KinesisService, RequestContext};
 use crate::api::input::SubscribeToShardInput;
 use crate::api::output::{ChildShard, Record, SubscribeToShardEvent};
-use crate::engine::{KinesisError, StartingPosition};
+use crate::engine::{parse_shard_id, shard_id, KinesisError, StartingPosition};
 
 /// How long one subscription lasts.
 pub const SUBSCRIPTION_LIFETIME_MS: u64 = 5 * 60 * 1000;
+/// How old a subscription must be before another call for the same consumer and shard
+/// takes it over.
+const TAKEOVER_AFTER_MS: u64 = 5_000;
 /// How often an idle subscription sends an empty event.
 const HEARTBEAT_MS: u64 = 5_000;
 /// Most records one event carries.
@@ -48,6 +54,44 @@ impl PayloadFormat {
             serde_json::to_vec(value).unwrap_or_default()
         }
     }
+
+    fn exception(self, error: &KinesisError) -> Bytes {
+        let payload = self.encode(&serde_json::json!({ "message": error.message() }));
+        Bytes::from(eventstream::exception(
+            error.code(),
+            self.content_type(),
+            &payload,
+        ))
+    }
+}
+
+/// A live subscription's place in the lease table.
+#[derive(Debug, Clone)]
+pub(super) struct Lease {
+    started: Timestamp,
+    id: u64,
+    /// Ends the subscription when another call takes it over.
+    taken_over: CancellationToken,
+}
+
+/// Removes a lease when its subscription ends, however it ends.
+struct LeaseGuard {
+    service: KinesisService,
+    key: (String, String),
+    id: u64,
+}
+
+impl Drop for LeaseGuard {
+    fn drop(&mut self) {
+        let mut leases = self
+            .service
+            .subscriptions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if leases.get(&self.key).is_some_and(|l| l.id == self.id) {
+            leases.remove(&self.key);
+        }
+    }
 }
 
 impl KinesisService {
@@ -71,21 +115,61 @@ impl KinesisService {
             let cursor = r.shard_position(&key, &shard, &position, now)?;
             Ok::<_, KinesisError>((key, cursor))
         })?;
-        let lease = (consumer.clone(), shard.clone());
-        {
-            let mut live = self.subscriptions.lock().unwrap_or_else(|e| e.into_inner());
-            if !live.insert(lease.clone()) {
-                return Err(KinesisError::ResourceInUse(format!(
-                    "Another active subscription exists for consumer {consumer} and shard {shard}."
-                )));
+        // One lease per consumer and shard, whatever spelling of the shard id was used.
+        let shard = parse_shard_id(&shard).map_or(shard, shard_id);
+        let lease_key = (consumer.clone(), shard.clone());
+        let now = self.clock.now();
+        let taken_over = CancellationToken::new();
+        let id = {
+            let mut leases = self.subscriptions.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(existing) = leases.get(&lease_key) {
+                if now.since(existing.started).as_millis() < u128::from(TAKEOVER_AFTER_MS) {
+                    let consumer_name = consumer.rsplit('/').next().unwrap_or_default();
+                    let consumer_name = consumer_name.split(':').next().unwrap_or_default();
+                    return Err(KinesisError::ResourceInUse(format!(
+                        "Another active subscription exists for this consumer: {}:{}:{}:{}",
+                        key.account, key.name, shard, consumer_name
+                    )));
+                }
+                existing.taken_over.cancel();
             }
-        }
-        let (tx, frames) = mpsc::channel::<Bytes>(16);
+            let id = self
+                .next_lease
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            leases.insert(
+                lease_key.clone(),
+                Lease {
+                    started: now,
+                    id,
+                    taken_over: taken_over.clone(),
+                },
+            );
+            id
+        };
+        let guard = LeaseGuard {
+            service: self.clone(),
+            key: lease_key,
+            id,
+        };
+        let (tx, frames) = mpsc::channel::<Bytes>(2);
         let service = self.clone();
         let cancel = self.scheduler.shutdown_token();
         let clock = self.clock.clone();
         let written = self.written(&key.arn());
         self.scheduler.spawn(async move {
+            let _guard = guard;
+            let send = |frame: Bytes| {
+                let tx = tx.clone();
+                let cancel = cancel.clone();
+                let taken_over = taken_over.clone();
+                async move {
+                    tokio::select! {
+                        sent = tx.send(frame) => sent.is_ok(),
+                        _ = cancel.cancelled() => false,
+                        _ = taken_over.cancelled() => false,
+                    }
+                }
+            };
             let initial = eventstream::event(
                 "initial-response",
                 format.content_type(),
@@ -93,9 +177,11 @@ impl KinesisService {
             );
             let ends = clock.now().plus_millis(SUBSCRIPTION_LIFETIME_MS);
             let mut last_event = clock.now();
-            let mut ok = tx.send(Bytes::from(initial)).await.is_ok();
             let mut first = true;
-            while ok {
+            if !send(Bytes::from(initial)).await {
+                return;
+            }
+            loop {
                 let notified = written.notified();
                 tokio::pin!(notified);
                 notified.as_mut().enable();
@@ -103,30 +189,29 @@ impl KinesisService {
                 if now >= ends {
                     break;
                 }
-                let read = service
-                    .with(|r, now| r.read_shard(&key, &shard, cursor, MAX_RECORDS_PER_EVENT, now));
+                let read = service.with(|r, now| {
+                    // A deregistered consumer's subscriptions end.
+                    r.active_consumer_stream(&consumer, now)?;
+                    r.read_shard(&key, &shard, cursor, MAX_RECORDS_PER_EVENT, now)
+                });
                 let read = match read {
                     Ok(read) => read,
                     Err(e) => {
-                        let payload = format.encode(&serde_json::json!({ "message": e.message() }));
-                        let _ = tx
-                            .send(Bytes::from(eventstream::exception(
-                                e.code(),
-                                format.content_type(),
-                                &payload,
-                            )))
-                            .await;
+                        send(format.exception(&e)).await;
                         break;
                     }
                 };
                 let finished = read.next.is_none();
+                let had_records = !read.records.is_empty();
                 let due = now.since(last_event).as_millis() >= u128::from(HEARTBEAT_MS);
-                if first || !read.records.is_empty() || finished || due {
+                if first || had_records || finished || due {
                     first = false;
                     last_event = now;
                     let event = SubscribeToShardEvent {
                         records: read.records.into_iter().map(Record::from).collect(),
-                        continuation_sequence_number: read.continuation_sequence_number,
+                        // None marks the end of a closed shard, as clients (the KCL) expect.
+                        continuation_sequence_number: (!finished)
+                            .then_some(read.continuation_sequence_number),
                         millis_behind_latest: read.millis_behind_latest,
                         child_shards: read
                             .child_shards
@@ -139,26 +224,36 @@ impl KinesisService {
                         format.content_type(),
                         &format.encode(&event),
                     );
-                    ok = tx.send(Bytes::from(frame)).await.is_ok();
+                    if !send(Bytes::from(frame)).await {
+                        break;
+                    }
                 }
                 match read.next {
                     Some(next) => cursor = next,
                     None => break,
                 }
+                // A backlog is sent without waiting; an empty read waits for a write.
+                if had_records {
+                    continue;
+                }
                 let wake = ends.min(last_event.plus_millis(HEARTBEAT_MS));
                 tokio::select! {
                     _ = cancel.cancelled() => break,
+                    _ = taken_over.cancelled() => {
+                        let _ = tx.try_send(format.exception(&KinesisError::ResourceInUse(
+                            "The subscription was taken over by a newer SubscribeToShard call.".into(),
+                        )));
+                        break;
+                    }
                     _ = tx.closed() => break,
                     _ = &mut notified => {}
                     _ = clock.sleep_until(wake) => {}
                 }
             }
-            let mut live = service
-                .subscriptions
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            live.remove(&lease);
         });
         Ok(EventStream { frames })
     }
 }
+
+/// The lease table a service holds.
+pub(super) type Leases = std::collections::HashMap<(String, String), Lease>;
