@@ -3,6 +3,7 @@
 //! plus raw CBOR requests compared with their JSON answers.
 
 mod cbor;
+mod limits;
 mod records;
 mod reshard;
 mod streams;

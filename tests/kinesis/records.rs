@@ -196,3 +196,34 @@ async fn a_one_mebibyte_record_round_trips_and_bigger_is_refused() {
         .expect("get");
     assert_eq!(out.records[0].data.as_ref(), data.as_slice());
 }
+
+#[tokio::test]
+async fn records_can_be_inspected_without_iterators() {
+    let t = TestServer::start().await;
+    active_stream(&t, "peek", 2).await;
+    for key in ["a", "b", "c", "d"] {
+        t.kinesis
+            .put_record()
+            .stream_name("peek")
+            .partition_key(key)
+            .data(Blob::new(format!("value {key}")))
+            .send()
+            .await
+            .expect("put");
+    }
+    let body = t
+        .get("/_sluice/kinesis/records?StreamName=peek")
+        .await
+        .json();
+    let total: usize = body["Shards"]
+        .as_object()
+        .expect("shards")
+        .values()
+        .map(|records| records.as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(total, 4);
+    let missing = t.get("/_sluice/kinesis/records?StreamName=nope").await;
+    assert_eq!(missing.status, 404);
+    let resources = t.get("/_sluice/resources").await.json();
+    assert_eq!(resources["kinesis"]["streams"][0]["records"], 4);
+}

@@ -67,6 +67,7 @@ pub async fn handle(app: &AppState, method: &Method, uri: &Uri, body: &Bytes) ->
             response
         }
         (&Method::GET, "/_sluice/sqs/messages") => sqs_messages(app, uri),
+        (&Method::GET, "/_sluice/kinesis/records") => kinesis_records(app, uri),
         (&Method::POST, "/_sluice/sns/flush") => {
             app.sns.flush_deliveries().await;
             json_response(StatusCode::OK, json!({ "flushed": true }))
@@ -169,6 +170,39 @@ fn sqs_messages(app: &AppState, uri: &Uri) -> Response {
             serde_json::to_value(app.sqs.peek(&cell)).unwrap_or(Value::Null),
         ),
         None => error(StatusCode::NOT_FOUND, "The specified queue does not exist."),
+    }
+}
+
+/// A stream's records from the trim horizon (all shards, or `ShardId`), at most `Limit` a
+/// shard (default 1000).
+fn kinesis_records(app: &AppState, uri: &Uri) -> Response {
+    let mut pairs = Vec::new();
+    if let Some(q) = uri.query() {
+        let _ = sluice_wire::QueryNode::parse_form(q.as_bytes(), &mut pairs);
+    }
+    let param = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let limit = param("Limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(1000)
+        .clamp(1, 10_000);
+    let ctx = sluice_kinesis::RequestContext {
+        account: app.settings.account_id.clone(),
+        region: app.settings.region.clone(),
+    };
+    match app.kinesis.peek_records(
+        &ctx,
+        param("StreamName"),
+        param("StreamARN"),
+        param("ShardId"),
+        limit,
+    ) {
+        Ok(body) => json_response(StatusCode::OK, body),
+        Err(e) => error(StatusCode::NOT_FOUND, e.message()),
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Bootstrap {
     sqs: SqsSection,
     #[serde(default)]
     sns: SnsSection,
+    #[serde(default)]
+    kinesis: KinesisSection,
 }
 
 #[derive(Debug, Deserialize)]
@@ -39,6 +41,33 @@ struct FileLayout {
     sqs: SqsSection,
     #[serde(default)]
     sns: SnsSection,
+    #[serde(default)]
+    kinesis: KinesisSection,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KinesisSection {
+    #[serde(default)]
+    streams: Vec<StreamSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StreamSpec {
+    name: String,
+    /// Shards of a provisioned stream (default 1).
+    shards: Option<i64>,
+    /// `PROVISIONED` (default) or `ON_DEMAND`.
+    mode: Option<String>,
+    retention_hours: Option<i64>,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    /// Enhanced fan-out consumers to register.
+    #[serde(default)]
+    consumers: Vec<String>,
+    region: Option<String>,
+    account_id: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -130,6 +159,7 @@ impl ConfigFile {
             resources: Bootstrap {
                 sqs: layout.sqs,
                 sns: layout.sns,
+                kinesis: layout.kinesis,
             },
         })
     }
@@ -298,6 +328,75 @@ impl Bootstrap {
                 .subscribe(&ctx, input)
                 .await
                 .map_err(|e| format!("{what}: {e}"))?;
+        }
+        self.apply_streams(app).await
+    }
+
+    /// Streams are ACTIVE before serving: the CREATING delay is for streams clients create.
+    async fn apply_streams(&self, app: &AppState) -> Result<(), String> {
+        use sluice_kinesis::api::input::{
+            ConsumerInput, CreateStreamInput, RetentionInput, StreamModeDetails,
+        };
+        for (i, spec) in self.kinesis.streams.iter().enumerate() {
+            let what = format!("kinesis.streams[{i}] ({})", spec.name);
+            let (account, region) = placement(
+                app,
+                &Placement {
+                    region: spec.region.clone(),
+                    account_id: spec.account_id.clone(),
+                },
+            )
+            .map_err(|e| format!("{what}: {e}"))?;
+            let ctx = sluice_kinesis::RequestContext { account, region };
+            let on_demand = spec.mode.as_deref() == Some("ON_DEMAND");
+            let input = CreateStreamInput {
+                stream_name: Some(spec.name.clone()),
+                shard_count: if on_demand {
+                    None
+                } else {
+                    Some(spec.shards.unwrap_or(1))
+                },
+                stream_mode_details: spec.mode.clone().map(|m| StreamModeDetails {
+                    stream_mode: Some(m),
+                }),
+                tags: spec.tags.clone(),
+                ..CreateStreamInput::default()
+            };
+            app.kinesis
+                .create_stream_active(&ctx, input)
+                .await
+                .map_err(|e| format!("{what}: {}", e.message()))?;
+            if let Some(hours) = spec.retention_hours.filter(|h| *h != 24) {
+                let input = RetentionInput {
+                    stream_name: Some(spec.name.clone()),
+                    stream_arn: None,
+                    retention_period_hours: Some(hours),
+                };
+                let result = if hours > 24 {
+                    app.kinesis
+                        .increase_stream_retention_period(&ctx, input)
+                        .await
+                } else {
+                    app.kinesis
+                        .decrease_stream_retention_period(&ctx, input)
+                        .await
+                };
+                result.map_err(|e| format!("{what}.retention_hours: {}", e.message()))?;
+            }
+            for consumer in &spec.consumers {
+                let input = ConsumerInput {
+                    stream_arn: Some(format!(
+                        "arn:aws:kinesis:{}:{}:stream/{}",
+                        ctx.region, ctx.account, spec.name
+                    )),
+                    consumer_name: Some(consumer.clone()),
+                    ..ConsumerInput::default()
+                };
+                app.kinesis
+                    .register_stream_consumer_active(&ctx, input)
+                    .await
+                    .map_err(|e| format!("{what}.consumers ({consumer}): {}", e.message()))?;
+            }
         }
         Ok(())
     }

@@ -100,6 +100,25 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// Ends a stream's CREATING or UPDATING phase, and its consumers' CREATING, at once:
+    /// streams a config file declares are ready before Sluice serves.
+    pub fn activate(&mut self, key: &StreamKey, now: Timestamp) {
+        if let Some(stream) = self.streams.get_mut(key) {
+            if matches!(
+                stream.status,
+                StreamStatus::Creating | StreamStatus::Updating
+            ) {
+                stream.status_until = now;
+            }
+            for consumer in &mut stream.consumers {
+                if consumer.status == super::consumer::ConsumerStatus::Creating {
+                    consumer.status_until = now;
+                }
+            }
+            stream.settle(now);
+        }
+    }
+
     /// `(stream ARN, open shards, records held)` of every stream, for inspection and metrics.
     pub fn summaries(&mut self, now: Timestamp) -> Vec<(String, u32, u64)> {
         self.streams

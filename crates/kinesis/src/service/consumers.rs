@@ -21,6 +21,18 @@ impl KinesisService {
         })
     }
 
+    /// RegisterStreamConsumer, with the consumer ACTIVE at once (config-file bootstrap).
+    pub async fn register_stream_consumer_active(
+        &self,
+        ctx: &RequestContext,
+        input: ConsumerInput,
+    ) -> Result<RegisterConsumerOutput, KinesisError> {
+        let key = stream_key(ctx, None, input.stream_arn.as_deref())?;
+        let out = self.register_stream_consumer(ctx, input).await?;
+        self.with(|r, now| r.activate(&key, now));
+        Ok(out)
+    }
+
     fn consumer_ref<'a>(
         input: &'a ConsumerInput,
         key: &'a Option<crate::engine::StreamKey>,

@@ -96,6 +96,42 @@ impl KinesisService {
     }
 }
 
+impl KinesisService {
+    /// A stream's records from the trim horizon, by shard, without iterators (inspection):
+    /// JSON like GetRecords' (`Data` in base64).
+    pub fn peek_records(
+        &self,
+        ctx: &RequestContext,
+        name: Option<&str>,
+        arn: Option<&str>,
+        shard: Option<&str>,
+        limit: usize,
+    ) -> Result<serde_json::Value, KinesisError> {
+        use crate::engine::StartingPosition;
+        let key = stream_key(ctx, name, arn)?;
+        self.with(|r, now| {
+            let description = r.describe_stream(&key, None, None, now)?;
+            let mut shards = serde_json::Map::new();
+            for info in description
+                .shards
+                .iter()
+                .filter(|s| shard.is_none_or(|id| id == s.shard_id))
+            {
+                let from =
+                    r.shard_position(&key, &info.shard_id, &StartingPosition::TrimHorizon, now)?;
+                let read = r.read_shard(&key, &info.shard_id, from, limit, now)?;
+                let records: Vec<crate::api::output::Record> =
+                    read.records.into_iter().map(Into::into).collect();
+                shards.insert(
+                    info.shard_id.clone(),
+                    serde_json::to_value(records).unwrap_or_default(),
+                );
+            }
+            Ok(serde_json::json!({ "StreamARN": key.arn(), "Shards": shards }))
+        })
+    }
+}
+
 /// The stream a request names, by `StreamARN` or by `StreamName` in the caller's account
 /// and region.
 pub(crate) fn stream_key(

@@ -57,6 +57,18 @@ impl KinesisService {
         Ok(Empty {})
     }
 
+    /// CreateStream, with the stream ACTIVE at once (config-file bootstrap).
+    pub async fn create_stream_active(
+        &self,
+        ctx: &RequestContext,
+        input: CreateStreamInput,
+    ) -> Result<Empty, KinesisError> {
+        let key = stream_key(ctx, input.stream_name.as_deref(), None)?;
+        self.create_stream(ctx, input).await?;
+        self.with(|r, now| r.activate(&key, now));
+        Ok(Empty {})
+    }
+
     pub async fn delete_stream(
         &self,
         ctx: &RequestContext,
