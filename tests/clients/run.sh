@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the other-client scenarios against a release build of Sluice on a free port:
 # boto3 (JSON protocol), boto3 with botocore 1.31 (Query protocol), the AWS CLI, and the
-# JS SDK v3 for SQS; boto3, the AWS CLI and the JS SDK v3 for SNS. Installs the clients itself (pip, npm) into a scratch directory.
+# JS SDK v3 for SQS; boto3, the AWS CLI and the JS SDK v3 for SNS and Kinesis. Installs the clients itself (pip, npm) into a scratch directory.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -23,7 +23,7 @@ venv "$work/py-current" boto3 awscli
 venv "$work/py-query" "boto3==1.28.0" "botocore==1.31.0"
 # ESM resolves packages next to the script, so the scenario runs from the install directory.
 mkdir -p "$work/js"
-cp "$here/js/package.json" "$here/js/sqs.mjs" "$here/js/sns.mjs" "$work/js/"
+cp "$here/js/package.json" "$here/js/sqs.mjs" "$here/js/sns.mjs" "$here/js/kinesis.mjs" "$work/js/"
 (cd "$work/js" && npm install --no-audit --no-fund --silent >/dev/null)
 
 log="$work/sluice.log"
@@ -54,6 +54,9 @@ check "js sdk v3" node "$work/js/sqs.mjs" "$endpoint"
 check "sns boto3" "$work/py-current/bin/python" "$here/sns_boto3.py" "$endpoint"
 check "sns aws cli" env PATH="$work/py-current/bin:$PATH" bash "$here/sns_cli.sh" "$endpoint"
 check "sns js sdk v3" node "$work/js/sns.mjs" "$endpoint"
+check "kinesis boto3" "$work/py-current/bin/python" "$here/kinesis_boto3.py" "$endpoint"
+check "kinesis aws cli" env PATH="$work/py-current/bin:$PATH" bash "$here/kinesis_cli.sh" "$endpoint"
+check "kinesis js sdk v3" node "$work/js/kinesis.mjs" "$endpoint"
 
 kill $pid
 wait $pid 2>/dev/null || true
