@@ -5,6 +5,7 @@
 //! argument; no clock, no HTTP, no JSON. The service wraps `Registry` in a mutex.
 
 mod account;
+mod chunked;
 mod codec;
 mod consumer;
 mod error;

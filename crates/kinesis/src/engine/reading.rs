@@ -237,7 +237,7 @@ fn read(
     let mut records = Vec::new();
     let mut bytes = 0u64;
     let mut last = from.checked_sub(1);
-    for r in shard.records.iter().skip(start) {
+    for r in shard.records.iter_from(start) {
         if records.len() >= max_records
             || (bytes + r.size() > MAX_GET_RECORDS_BYTES && !records.is_empty())
         {

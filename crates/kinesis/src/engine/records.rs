@@ -58,8 +58,11 @@ pub struct PutRecordsOutput {
     pub encryption_type: EncryptionType,
 }
 
-/// Model validation of one entry; `prefix` is `""` for PutRecord or `records.N.member.`.
-fn validate_entry(prefix: &str, e: &PutRecordEntry) -> Result<Option<u128>, KinesisError> {
+/// Model validation of one entry: PutRecord's (`index` None) or PutRecords' entry `index`
+/// (0-based), whose members errors name `records.N.member.…`.
+fn validate_entry(index: Option<usize>, e: &PutRecordEntry) -> Result<Option<u128>, KinesisError> {
+    // Built only for an error: PutRecords validates every record.
+    let prefix = || index.map_or(String::new(), |i| format!("records.{}.member.", i + 1));
     let pk_len = e.partition_key.chars().count();
     if pk_len == 0 || pk_len > 256 {
         let constraint = if pk_len == 0 {
@@ -68,14 +71,14 @@ fn validate_entry(prefix: &str, e: &PutRecordEntry) -> Result<Option<u128>, Kine
             "Member must have length less than or equal to 256"
         };
         return Err(KinesisError::validation(
-            &format!("{prefix}partitionKey"),
+            &format!("{}partitionKey", prefix()),
             &e.partition_key,
             constraint,
         ));
     }
     if e.data.len() > MAX_DATA_BYTES {
         return Err(KinesisError::validation(
-            &format!("{prefix}data"),
+            &format!("{}data", prefix()),
             &format!(
                 "java.nio.HeapByteBuffer[pos=0 lim={0} cap={0}]",
                 e.data.len()
@@ -145,7 +148,7 @@ fn append(
     });
     let seq = shard.seq(counter, epoch);
     stream.counter = counter;
-    Ok((shard_id(index), seq))
+    Ok((shard.id(), seq))
 }
 
 impl Registry {
@@ -158,7 +161,7 @@ impl Registry {
         sequence_number_for_ordering: Option<&str>,
         now: Timestamp,
     ) -> Result<PutRecordOutput, KinesisError> {
-        let explicit = validate_entry("", &entry)?;
+        let explicit = validate_entry(None, &entry)?;
         if let Some(s) = sequence_number_for_ordering.filter(|s| !well_formed(s)) {
             return Err(KinesisError::validation(
                 "sequenceNumberForOrdering",
@@ -201,7 +204,7 @@ impl Registry {
         }
         let mut hashes = Vec::with_capacity(entries.len());
         for (i, e) in entries.iter().enumerate() {
-            let explicit = validate_entry(&format!("records.{}.member.", i + 1), e)?;
+            let explicit = validate_entry(Some(i), e)?;
             hashes.push(explicit.unwrap_or_else(|| partition_key_hash(&e.partition_key)));
         }
         let total: u64 = entries.iter().map(entry_size).sum();

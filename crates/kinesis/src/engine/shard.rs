@@ -3,7 +3,7 @@
 //! stream-wide counters (see `seqnum`): "read from counter `c`" means every record whose
 //! counter is `>= c`.
 
-use std::collections::VecDeque;
+use super::chunked::ChunkedDeque;
 
 use bytes::Bytes;
 use sluice_core::Timestamp;
@@ -96,7 +96,9 @@ pub(crate) struct Shard {
     pub end_counter: Option<u64>,
     pub created: Timestamp,
     pub closed: Option<Timestamp>,
-    pub records: VecDeque<StoredRecord>,
+    pub records: ChunkedDeque<StoredRecord>,
+    /// `shardId-…`, made once: PutRecords answers with it for every record.
+    pub id_text: String,
     pub writes: Window,
     pub reads: Window,
 }
@@ -117,14 +119,15 @@ impl Shard {
             end_counter: None,
             created: now,
             closed: None,
-            records: VecDeque::new(),
+            records: ChunkedDeque::default(),
             writes: Window::default(),
             reads: Window::default(),
+            id_text: shard_id(index),
         }
     }
 
     pub fn id(&self) -> String {
-        shard_id(self.index)
+        self.id_text.clone()
     }
 
     pub fn is_open(&self) -> bool {
@@ -168,11 +171,11 @@ impl Shard {
     }
 
     /// Counter of the first record that arrived at or after `at`, or `tip` when none did.
+    /// Arrival times never decrease within a shard (the service reads the clock under the
+    /// engine lock), so this is a binary search.
     pub fn at_timestamp(&self, at: Timestamp, tip: u64) -> u64 {
-        self.records
-            .iter()
-            .find(|r| r.arrival >= at)
-            .map_or(tip, |r| r.counter)
+        let i = self.records.partition_point(|r| r.arrival < at);
+        self.records.get(i).map_or(tip, |r| r.counter)
     }
 
     pub fn seq(&self, counter: u64, epoch: u64) -> String {

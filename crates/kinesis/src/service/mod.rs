@@ -175,9 +175,12 @@ pub(crate) fn bounded(
 
 /// A required member, else AWS's "must not be null".
 pub(crate) fn required<T>(value: Option<T>, field: &str) -> Result<T, KinesisError> {
-    value.ok_or_else(|| {
-        KinesisError::Validation(format!(
-            "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
-        ))
-    })
+    value.ok_or_else(|| missing(field))
+}
+
+/// AWS's complaint about a required member that is absent.
+pub(crate) fn missing(field: &str) -> KinesisError {
+    KinesisError::Validation(format!(
+        "1 validation error detected: Value null at '{field}' failed to satisfy constraint: Member must not be null"
+    ))
 }

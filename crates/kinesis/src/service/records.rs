@@ -1,20 +1,31 @@
 //! Records and shards: PutRecord(s), shard iterators and GetRecords, ListShards, and
 //! resharding (SplitShard, MergeShards, UpdateShardCount).
 
-use super::{bounded, required, stream_key, KinesisService, RequestContext};
+use super::{bounded, missing, required, stream_key, KinesisService, RequestContext};
 use crate::api::input::*;
 use crate::api::output::*;
 use crate::engine::{KinesisError, ListShards, PutRecordEntry, ShardFilter, StartingPosition};
 
+/// One record to write; `index` is PutRecords' (0-based) entry, whose member names in
+/// errors are `records.N.member.…` (formatted only for an error).
 fn entry(
     data: Option<super::super::api::types::Blob>,
     partition_key: Option<String>,
     explicit_hash_key: Option<String>,
-    prefix: &str,
+    index: Option<usize>,
 ) -> Result<PutRecordEntry, KinesisError> {
+    let prefix = || index.map_or(String::new(), |i| format!("records.{}.member.", i + 1));
+    let data = match data {
+        Some(d) => d.0,
+        None => return Err(missing(&format!("{}data", prefix()))),
+    };
+    let partition_key = match partition_key {
+        Some(k) => k,
+        None => return Err(missing(&format!("{}partitionKey", prefix()))),
+    };
     Ok(PutRecordEntry {
-        data: required(data, &format!("{prefix}data"))?.0,
-        partition_key: required(partition_key, &format!("{prefix}partitionKey"))?,
+        data,
+        partition_key,
         explicit_hash_key,
     })
 }
@@ -30,7 +41,12 @@ impl KinesisService {
             input.stream_name.as_deref(),
             input.stream_arn.as_deref(),
         )?;
-        let record = entry(input.data, input.partition_key, input.explicit_hash_key, "")?;
+        let record = entry(
+            input.data,
+            input.partition_key,
+            input.explicit_hash_key,
+            None,
+        )?;
         let ordering = input.sequence_number_for_ordering;
         let out = self.with(|r, now| r.put_record(&key, record, ordering.as_deref(), now))?;
         self.signal_write(&key);
@@ -55,14 +71,7 @@ impl KinesisService {
         let entries = records
             .into_iter()
             .enumerate()
-            .map(|(i, e)| {
-                entry(
-                    e.data,
-                    e.partition_key,
-                    e.explicit_hash_key,
-                    &format!("records.{}.member.", i + 1),
-                )
-            })
+            .map(|(i, e)| entry(e.data, e.partition_key, e.explicit_hash_key, Some(i)))
             .collect::<Result<Vec<_>, _>>()?;
         let out = self.with(|r, now| r.put_records(&key, entries, now))?;
         if out.failed_record_count < out.records.len() as u32 {
