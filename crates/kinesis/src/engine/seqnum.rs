@@ -42,8 +42,9 @@ impl SeqNum {
     }
 }
 
-/// Writes `value` as exactly `out.len()` zero-padded decimal digits.
-fn digits(out: &mut [u8], mut value: u128) {
+/// Writes `value` as exactly `out.len()` zero-padded decimal digits (64-bit arithmetic:
+/// every part fits).
+fn digits(out: &mut [u8], mut value: u64) {
     for slot in out.iter_mut().rev() {
         *slot = b'0' + (value % 10) as u8;
         value /= 10;
@@ -56,10 +57,10 @@ impl SeqNum {
     pub fn to_text(&self) -> String {
         let mut buf = [b'0'; SEQ_DIGITS];
         buf[..2].copy_from_slice(PREFIX.as_bytes());
-        digits(&mut buf[2..22], u128::from(self.counter));
-        digits(&mut buf[22..32], u128::from(self.shard));
-        digits(&mut buf[32..56], u128::from(self.epoch));
-        buf.iter().map(|&b| b as char).collect()
+        digits(&mut buf[2..22], self.counter);
+        digits(&mut buf[22..32], u64::from(self.shard));
+        digits(&mut buf[32..56], self.epoch);
+        String::from_utf8(buf.to_vec()).unwrap_or_default()
     }
 }
 
