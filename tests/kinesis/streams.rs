@@ -180,3 +180,125 @@ async fn tags_retention_and_deletion() {
     );
     assert_eq!(code, "ResourceNotFoundException");
 }
+
+#[tokio::test]
+async fn stream_settings_policies_and_account_operations() {
+    use aws_sdk_kinesis::types::{
+        EncryptionType, MetricsName, MinimumThroughputBillingCommitmentInput,
+        MinimumThroughputBillingCommitmentInputStatus,
+    };
+    let t = TestServer::start().await;
+    let arn = active_stream(&t, "knobs", 1).await;
+    t.kinesis
+        .start_stream_encryption()
+        .stream_name("knobs")
+        .encryption_type(EncryptionType::Kms)
+        .key_id("alias/aws/kinesis")
+        .send()
+        .await
+        .expect("encrypt");
+    t.advance(1).await;
+    let summary = t
+        .kinesis
+        .describe_stream_summary()
+        .stream_name("knobs")
+        .send()
+        .await
+        .expect("summary")
+        .stream_description_summary
+        .expect("summary");
+    assert_eq!(summary.encryption_type, Some(EncryptionType::Kms));
+    assert_eq!(summary.key_id(), Some("alias/aws/kinesis"));
+
+    let monitoring = t
+        .kinesis
+        .enable_enhanced_monitoring()
+        .stream_name("knobs")
+        .shard_level_metrics(MetricsName::IncomingBytes)
+        .send()
+        .await
+        .expect("monitoring");
+    assert_eq!(
+        monitoring.desired_shard_level_metrics(),
+        &[MetricsName::IncomingBytes]
+    );
+
+    t.kinesis
+        .update_max_record_size()
+        .stream_arn(&arn)
+        .max_record_size_in_kib(2048)
+        .send()
+        .await
+        .expect("max record size");
+    t.advance(1).await;
+    let summary = t
+        .kinesis
+        .describe_stream_summary()
+        .stream_name("knobs")
+        .send()
+        .await
+        .expect("summary")
+        .stream_description_summary
+        .expect("summary");
+    assert_eq!(summary.max_record_size_in_kib, Some(2048));
+
+    let policy = r#"{"Version":"2012-10-17","Statement":[]}"#;
+    t.kinesis
+        .put_resource_policy()
+        .resource_arn(&arn)
+        .policy(policy)
+        .send()
+        .await
+        .expect("put policy");
+    let got = t
+        .kinesis
+        .get_resource_policy()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .expect("get policy");
+    assert_eq!(got.policy(), policy);
+    t.kinesis
+        .delete_resource_policy()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .expect("delete policy");
+
+    t.kinesis
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags("owner", "me")
+        .send()
+        .await
+        .expect("tag resource");
+    let tags = t
+        .kinesis
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .expect("tags");
+    assert_eq!(tags.tags()[0].key(), "owner");
+
+    let limits = t.kinesis.describe_limits().send().await.expect("limits");
+    assert_eq!(limits.open_shard_count, 1);
+    let commitment = t
+        .kinesis
+        .update_account_settings()
+        .minimum_throughput_billing_commitment(
+            MinimumThroughputBillingCommitmentInput::builder()
+                .status(MinimumThroughputBillingCommitmentInputStatus::Enabled)
+                .build()
+                .expect("commitment"),
+        )
+        .send()
+        .await
+        .expect("account settings");
+    assert!(commitment.minimum_throughput_billing_commitment.is_some());
+    t.kinesis
+        .describe_account_settings()
+        .send()
+        .await
+        .expect("describe account settings");
+}
