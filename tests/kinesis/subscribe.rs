@@ -287,3 +287,67 @@ async fn a_closed_shard_ends_its_subscription_with_the_children_and_takeover_wor
     t.advance(5).await;
     take().await.expect("a call 5 seconds later takes over");
 }
+
+/// With no status delay, a consumer can be registered, deregistered and registered again
+/// within one second; the ARN (which carries the creation second) must still be new.
+#[tokio::test]
+async fn a_re_registered_consumer_gets_a_new_arn() {
+    let server = sluice::Server::builder()
+        .port(0)
+        .manual_clock()
+        .housekeeping(false)
+        .kinesis_status_delay(std::time::Duration::ZERO)
+        .spawn()
+        .await
+        .expect("server");
+    let kinesis = sluice_tests::kinesis_client(&server.endpoint_url(), "us-east-1");
+    let clock = server.manual_clock().expect("manual clock");
+    let into_second = {
+        use sluice_core::Clock;
+        1000 - clock.now().as_millis() % 1000
+    };
+    clock
+        .advance(std::time::Duration::from_millis(into_second))
+        .await;
+    kinesis
+        .create_stream()
+        .stream_name("again")
+        .shard_count(1)
+        .send()
+        .await
+        .expect("create");
+    let arn = "arn:aws:kinesis:us-east-1:000000000000:stream/again";
+    let register = || {
+        kinesis
+            .register_stream_consumer()
+            .stream_arn(arn)
+            .consumer_name("same")
+            .send()
+    };
+    let first = register()
+        .await
+        .expect("register")
+        .consumer
+        .expect("consumer");
+    kinesis
+        .deregister_stream_consumer()
+        .consumer_arn(&first.consumer_arn)
+        .send()
+        .await
+        .expect("deregister");
+    let second = register()
+        .await
+        .expect("register again")
+        .consumer
+        .expect("consumer");
+    assert_ne!(second.consumer_arn, first.consumer_arn);
+    let (code, _) = error(
+        kinesis
+            .describe_stream_consumer()
+            .consumer_arn(&first.consumer_arn)
+            .send()
+            .await,
+    );
+    assert_eq!(code, "ResourceNotFoundException");
+    server.shutdown().await;
+}

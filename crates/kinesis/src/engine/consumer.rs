@@ -66,6 +66,9 @@ pub(crate) struct Consumer {
     pub status_until: Timestamp,
     pub tags: BTreeMap<String, String>,
     pub policy: Option<String>,
+    /// The seconds in the consumer's ARN: its creation second, or one past the ARN of the
+    /// previous consumer of that name, so a re-registered consumer never gets an old ARN.
+    pub arn_secs: u64,
 }
 
 impl Consumer {
@@ -113,7 +116,7 @@ impl Registry {
         let found = stream
             .consumers
             .iter()
-            .position(|c| c.name == name && secs.is_none_or(|s| c.created.as_secs() == s));
+            .position(|c| c.name == name && secs.is_none_or(|s| c.arn_secs == s));
         match found {
             Some(i) => Ok((stream, i)),
             None => Err(consumer_not_found(&name, &key)),
@@ -157,14 +160,20 @@ impl Registry {
                 stream.name, stream.account
             )));
         }
+        let arn_secs = s
+            .consumer_arn_secs
+            .get(name)
+            .map_or(now.as_secs(), |last| now.as_secs().max(last + 1));
+        s.consumer_arn_secs.insert(name.to_owned(), arn_secs);
         let mut consumer = Consumer {
             name: name.to_owned(),
-            arn: consumer_arn(stream, name, now),
+            arn: consumer_arn(stream, name, Timestamp::from_secs(arn_secs)),
             status: ConsumerStatus::Creating,
             created: now,
             status_until: now.plus_millis(delay),
             tags,
             policy: None,
+            arn_secs,
         };
         consumer.settle(now);
         let description = consumer.describe(stream);

@@ -168,6 +168,8 @@ pub(crate) struct Stream {
     pub warm_throughput: Option<WarmThroughput>,
     pub policy: Option<String>,
     pub consumers: Vec<Consumer>,
+    /// The last ARN second given to each consumer name (ARNs are never reused).
+    pub consumer_arn_secs: BTreeMap<String, u64>,
     /// When UpdateShardCount ran, for the ten-per-24-hours limit.
     pub scalings: VecDeque<Timestamp>,
 }
@@ -199,6 +201,7 @@ impl Stream {
             warm_throughput: None,
             policy: None,
             consumers: Vec::new(),
+            consumer_arn_secs: BTreeMap::new(),
             scalings: VecDeque::new(),
         };
         for range in split_evenly(shards) {
