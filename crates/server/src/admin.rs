@@ -157,10 +157,7 @@ fn resources(app: &AppState) -> Response {
 
 /// A queue's messages (in flight and delayed included) in the SQS JSON shape.
 fn sqs_messages(app: &AppState, uri: &Uri) -> Response {
-    let mut pairs = Vec::new();
-    if let Some(q) = uri.query() {
-        let _ = sluice_wire::QueryNode::parse_form(q.as_bytes(), &mut pairs);
-    }
+    let pairs = query_pairs(uri);
     let Some((_, url)) = pairs.iter().find(|(k, _)| k == "QueueUrl") else {
         return error(StatusCode::BAD_REQUEST, "QueueUrl is required.");
     };
@@ -176,10 +173,7 @@ fn sqs_messages(app: &AppState, uri: &Uri) -> Response {
 /// A stream's records from the trim horizon (all shards, or `ShardId`), at most `Limit` a
 /// shard (default 1000).
 fn kinesis_records(app: &AppState, uri: &Uri) -> Response {
-    let mut pairs = Vec::new();
-    if let Some(q) = uri.query() {
-        let _ = sluice_wire::QueryNode::parse_form(q.as_bytes(), &mut pairs);
-    }
+    let pairs = query_pairs(uri);
     let param = |name: &str| {
         pairs
             .iter()
@@ -204,6 +198,15 @@ fn kinesis_records(app: &AppState, uri: &Uri) -> Response {
         Ok(body) => json_response(StatusCode::OK, body),
         Err(e) => error(StatusCode::NOT_FOUND, e.message()),
     }
+}
+
+/// The decoded parameters of a URL's query string (malformed ones are skipped).
+pub(crate) fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    if let Some(q) = uri.query() {
+        let _ = sluice_wire::QueryNode::parse_form(q.as_bytes(), &mut pairs);
+    }
+    pairs
 }
 
 fn clock_now(app: &AppState) -> Response {

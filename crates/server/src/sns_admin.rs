@@ -23,11 +23,7 @@ const TOKENS_PATH: &str = "/_aws/sns/subscription-tokens/";
 const OUTBOX_PATH: &str = "/_sluice/sns/outbox";
 
 fn query_params(uri: &Uri) -> BTreeMap<String, String> {
-    let mut pairs = Vec::new();
-    if let Some(q) = uri.query() {
-        let _ = QueryNode::parse_form(q.as_bytes(), &mut pairs);
-    }
-    pairs.into_iter().collect()
+    crate::admin::query_pairs(uri).into_iter().collect()
 }
 
 fn attributes_json(record: &OutboxRecord) -> Value {

@@ -19,11 +19,9 @@ use crate::state::AppState;
 
 const MESSAGES_PATH: &str = "/_aws/sqs/messages";
 
+/// Parameters from the query string and a form body (the ReceiveMessage form).
 fn params(uri: &Uri, body: &Bytes) -> Vec<(String, String)> {
-    let mut pairs = Vec::new();
-    if let Some(q) = uri.query() {
-        let _ = QueryNode::parse_form(q.as_bytes(), &mut pairs);
-    }
+    let mut pairs = crate::admin::query_pairs(uri);
     let _ = QueryNode::parse_form(body, &mut pairs);
     pairs
 }

@@ -19,4 +19,4 @@ pub use error::{render_error, ErrorDescriptor, Fault, ServiceWire};
 pub use query::{QueryError, QueryNode};
 pub use reply::Reply;
 pub use sigv4::Credential;
-pub use xml::{query_response, XmlWriter};
+pub use xml::{query_response, render_output, WriteXml, XmlWriter};

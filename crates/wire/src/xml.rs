@@ -1,6 +1,45 @@
 //! A small streaming XML writer and the AWS Query response envelope
 //! (`<XResponse xmlns=..><XResult>..</XResult><ResponseMetadata>..`).
 
+/// An output's Query form: writes the children of `<{Action}Result>`.
+pub trait WriteXml {
+    fn write_xml(&self, w: &mut XmlWriter);
+    /// Operations without output have no `<{Action}Result>` element at all.
+    fn has_result(&self) -> bool {
+        true
+    }
+}
+
+/// An operation's result for the protocol the client spoke: the Query XML envelope (with
+/// the service's namespace) or the JSON document serde makes of it.
+pub fn render_output<O: serde::Serialize + WriteXml>(
+    action: &str,
+    namespace: &str,
+    out: &O,
+    protocol: crate::Protocol,
+    request_id: &str,
+) -> crate::Reply {
+    use crate::{Protocol, Reply};
+    match protocol {
+        Protocol::Query => {
+            let write = |w: &mut XmlWriter| out.write_xml(w);
+            let result: Option<&dyn Fn(&mut XmlWriter)> = out.has_result().then_some(&write);
+            Reply::ok(
+                Reply::XML,
+                query_response(action, namespace, request_id, result),
+            )
+        }
+        Protocol::AwsJson10 | Protocol::AwsJson11 | Protocol::Cbor => Reply::ok(
+            if protocol == Protocol::AwsJson11 {
+                Reply::JSON_11
+            } else {
+                Reply::JSON_10
+            },
+            serde_json::to_vec(out).unwrap_or_else(|_| b"{}".to_vec()),
+        ),
+    }
+}
+
 /// Appends escaped XML to a buffer. Elements are written in order; nothing is buffered.
 #[derive(Debug, Default)]
 pub struct XmlWriter {

@@ -3,16 +3,8 @@
 //! `WriteXml`.
 
 use serde::Serialize;
+pub use sluice_wire::WriteXml;
 use sluice_wire::XmlWriter;
-
-/// Writes the children of `<{Action}Result>`.
-pub trait WriteXml {
-    fn write_xml(&self, w: &mut XmlWriter);
-    /// Operations without output have no `<{Action}Result>` element at all.
-    fn has_result(&self) -> bool {
-        true
-    }
-}
 
 /// Output of operations the model gives no output shape.
 #[derive(Debug, Default, Serialize)]

@@ -8,7 +8,7 @@ pub mod input;
 pub mod output;
 
 use serde::de::DeserializeOwned;
-use sluice_wire::{query_response, render_error, Payload, Protocol, Reply, XmlWriter};
+use sluice_wire::{render_error, render_output, Payload, Protocol, Reply};
 
 use crate::service::{RequestContext, SqsService};
 use crate::SqsError;
@@ -38,32 +38,6 @@ fn json_error(e: &serde_json::Error) -> String {
         "Start of list found where not expected".to_owned()
     } else {
         text
-    }
-}
-
-fn render<O: serde::Serialize + WriteXml>(
-    action: &str,
-    out: &O,
-    protocol: Protocol,
-    request_id: &str,
-) -> Reply {
-    match protocol {
-        Protocol::Query => {
-            let write = |w: &mut XmlWriter| out.write_xml(w);
-            let result: Option<&dyn Fn(&mut XmlWriter)> = out.has_result().then_some(&write);
-            Reply::ok(
-                Reply::XML,
-                query_response(action, WIRE.xml_namespace, request_id, result),
-            )
-        }
-        Protocol::AwsJson10 | Protocol::AwsJson11 | Protocol::Cbor => Reply::ok(
-            if protocol == Protocol::AwsJson11 {
-                Reply::JSON_11
-            } else {
-                Reply::JSON_10
-            },
-            serde_json::to_vec(out).unwrap_or_else(|_| b"{}".to_vec()),
-        ),
     }
 }
 
@@ -104,7 +78,7 @@ macro_rules! operations {
         impl SqsResponse {
             pub fn encode(&self, protocol: Protocol, request_id: &str) -> Reply {
                 match self {
-                    $(SqsResponse::$op(out) => render(stringify!($op), out, protocol, request_id),)*
+                    $(SqsResponse::$op(out) => render_output(stringify!($op), WIRE.xml_namespace, out, protocol, request_id),)*
                 }
             }
         }

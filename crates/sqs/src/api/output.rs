@@ -4,18 +4,10 @@
 use std::sync::Arc;
 
 use serde::Serialize;
+pub use sluice_wire::WriteXml;
 use sluice_wire::XmlWriter;
 
 use crate::engine::MessageContent;
-
-/// Writes the children of `<{Action}Result>`.
-pub trait WriteXml {
-    fn write_xml(&self, w: &mut XmlWriter);
-    /// Operations without output have no `<{Action}Result>` element at all.
-    fn has_result(&self) -> bool {
-        true
-    }
-}
 
 /// Output of operations that return nothing: `{}` in JSON, no result element in XML.
 #[derive(Debug, Default, Serialize)]
