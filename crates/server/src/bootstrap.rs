@@ -165,6 +165,14 @@ impl ConfigFile {
     }
 }
 
+/// An entry's `attributes` table as the name/value strings the API takes.
+fn attribute_pairs(attributes: &BTreeMap<String, toml::Value>) -> Vec<(String, String)> {
+    attributes
+        .iter()
+        .map(|(k, v)| (k.clone(), attribute_text(v)))
+        .collect()
+}
+
 /// A TOML scalar as the string AWS attributes are; tables and arrays as JSON.
 fn attribute_text(value: &toml::Value) -> String {
     match value {
@@ -208,11 +216,7 @@ impl Bootstrap {
             };
             let ctx = sqs_context(app, &place)
                 .map_err(|e| format!("sqs.queues[{i}] ({}): {e}", q.name))?;
-            let mut attributes: Vec<(String, String)> = q
-                .attributes
-                .iter()
-                .map(|(k, v)| (k.clone(), attribute_text(v)))
-                .collect();
+            let mut attributes = attribute_pairs(&q.attributes);
             if q.fifo && !q.attributes.contains_key("FifoQueue") {
                 attributes.push(("FifoQueue".into(), "true".into()));
             }
@@ -259,11 +263,7 @@ impl Bootstrap {
             };
             let ctx = sns_context(app, &place)
                 .map_err(|e| format!("sns.topics[{i}] ({}): {e}", t.name))?;
-            let mut attributes: Vec<(String, String)> = t
-                .attributes
-                .iter()
-                .map(|(k, v)| (k.clone(), attribute_text(v)))
-                .collect();
+            let mut attributes = attribute_pairs(&t.attributes);
             if t.fifo && !t.attributes.contains_key("FifoTopic") {
                 attributes.push(("FifoTopic".into(), "true".into()));
             }
@@ -303,11 +303,7 @@ impl Bootstrap {
             } else {
                 s.endpoint.clone()
             };
-            let mut attributes: Vec<(String, String)> = s
-                .attributes
-                .iter()
-                .map(|(k, v)| (k.clone(), attribute_text(v)))
-                .collect();
+            let mut attributes = attribute_pairs(&s.attributes);
             if s.raw {
                 attributes.push(("RawMessageDelivery".into(), "true".into()));
             }
