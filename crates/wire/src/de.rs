@@ -78,3 +78,40 @@ where
     }
     d.deserialize_map(Ordered(std::marker::PhantomData))
 }
+
+/// Why a routed request's parameters do not fit an operation's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InputError {
+    /// A Query form of the wrong shape (`MalformedQueryString`).
+    Query(String),
+    /// A JSON document of the wrong shape (`SerializationException`), in AWS's words where
+    /// they are known.
+    Json(String),
+}
+
+/// An operation's input from a Query tree or a JSON document (an empty body is `{}`).
+pub fn decode_input<T: serde::de::DeserializeOwned>(
+    payload: &crate::Payload,
+) -> Result<T, InputError> {
+    match payload {
+        crate::Payload::Query(tree) => {
+            T::deserialize(tree).map_err(|e| InputError::Query(e.to_string()))
+        }
+        crate::Payload::Document(body) => {
+            let body: &[u8] = if body.is_empty() { b"{}" } else { body };
+            serde_json::from_slice(body).map_err(|e| InputError::Json(json_error(&e)))
+        }
+    }
+}
+
+/// AWS's wording for JSON of the wrong shape, where it is known; serde's otherwise.
+fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.starts_with("invalid type: map") {
+        "Start of structure or map found where not expected.".to_owned()
+    } else if text.starts_with("invalid type: sequence") {
+        "Start of list found where not expected".to_owned()
+    } else {
+        text
+    }
+}

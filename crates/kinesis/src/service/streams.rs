@@ -225,28 +225,24 @@ impl KinesisService {
         ctx: &RequestContext,
         input: RetentionInput,
     ) -> Result<Empty, KinesisError> {
-        let key = stream_key(
-            ctx,
-            input.stream_name.as_deref(),
-            input.stream_arn.as_deref(),
-        )?;
-        let hours = required(
-            bounded(
-                "retentionPeriodHours",
-                input.retention_period_hours,
-                1,
-                8760,
-            )?,
-            "retentionPeriodHours",
-        )?;
-        self.with(|r, now| r.increase_stream_retention_period(&key, hours, now))?;
-        Ok(Empty {})
+        self.change_retention(ctx, input, true)
     }
 
     pub async fn decrease_stream_retention_period(
         &self,
         ctx: &RequestContext,
         input: RetentionInput,
+    ) -> Result<Empty, KinesisError> {
+        self.change_retention(ctx, input, false)
+    }
+
+    /// The model bounds `RetentionPeriodHours` only by its integer type: hours outside
+    /// 24..=8760 get the engine's InvalidArgumentException, as AWS answers.
+    fn change_retention(
+        &self,
+        ctx: &RequestContext,
+        input: RetentionInput,
+        increase: bool,
     ) -> Result<Empty, KinesisError> {
         let key = stream_key(
             ctx,
@@ -257,12 +253,18 @@ impl KinesisService {
             bounded(
                 "retentionPeriodHours",
                 input.retention_period_hours,
-                1,
-                8760,
+                0,
+                i64::from(i32::MAX),
             )?,
             "retentionPeriodHours",
         )?;
-        self.with(|r, now| r.decrease_stream_retention_period(&key, hours, now))?;
+        self.with(|r, now| {
+            if increase {
+                r.increase_stream_retention_period(&key, hours, now)
+            } else {
+                r.decrease_stream_retention_period(&key, hours, now)
+            }
+        })?;
         Ok(Empty {})
     }
 

@@ -8,6 +8,7 @@ pub mod input;
 pub mod output;
 
 use serde::de::DeserializeOwned;
+use sluice_wire::de::InputError;
 use sluice_wire::{render_error, render_output, Payload, Protocol, Reply};
 
 use crate::service::{RequestContext, SnsService};
@@ -17,16 +18,10 @@ use input::*;
 use output::*;
 
 fn decode_input<T: DeserializeOwned>(payload: &Payload) -> Result<T, SnsError> {
-    match payload {
-        Payload::Query(tree) => {
-            T::deserialize(tree).map_err(|e| SnsError::MalformedQueryString(e.to_string()))
-        }
-        Payload::Document(body) => {
-            let body: &[u8] = if body.is_empty() { b"{}" } else { body };
-            serde_json::from_slice(body)
-                .map_err(|e| SnsError::SerializationException(e.to_string()))
-        }
-    }
+    sluice_wire::de::decode_input(payload).map_err(|e| match e {
+        InputError::Query(m) => SnsError::MalformedQueryString(m),
+        InputError::Json(m) => SnsError::SerializationException(m),
+    })
 }
 
 macro_rules! operations {

@@ -8,6 +8,7 @@ pub mod input;
 pub mod output;
 
 use serde::de::DeserializeOwned;
+use sluice_wire::de::InputError;
 use sluice_wire::{render_error, render_output, Payload, Protocol, Reply};
 
 use crate::service::{RequestContext, SqsService};
@@ -17,28 +18,10 @@ use input::*;
 use output::*;
 
 fn decode_input<T: DeserializeOwned>(payload: &Payload) -> Result<T, SqsError> {
-    match payload {
-        Payload::Query(tree) => {
-            T::deserialize(tree).map_err(|e| SqsError::MalformedQueryString(e.to_string()))
-        }
-        Payload::Document(body) => {
-            let body: &[u8] = if body.is_empty() { b"{}" } else { body };
-            serde_json::from_slice(body)
-                .map_err(|e| SqsError::SerializationException(json_error(&e)))
-        }
-    }
-}
-
-/// AWS's wording for JSON of the wrong shape, where it is known; serde's otherwise.
-fn json_error(e: &serde_json::Error) -> String {
-    let text = e.to_string();
-    if text.starts_with("invalid type: map") {
-        "Start of structure or map found where not expected.".to_owned()
-    } else if text.starts_with("invalid type: sequence") {
-        "Start of list found where not expected".to_owned()
-    } else {
-        text
-    }
+    sluice_wire::de::decode_input(payload).map_err(|e| match e {
+        InputError::Query(m) => SqsError::MalformedQueryString(m),
+        InputError::Json(m) => SqsError::SerializationException(m),
+    })
 }
 
 macro_rules! operations {
