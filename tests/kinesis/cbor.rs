@@ -167,3 +167,48 @@ async fn cbor_requests_match_the_json_answers() {
         Some("Stream missing under account 000000000000 not found.")
     );
 }
+
+/// Errors raised before a request reaches Kinesis (here: a body over the size bound) are
+/// still Kinesis errors: JSON 1.1 or CBOR, bare `__type`, no SQS `x-amzn-query-error`.
+#[tokio::test]
+async fn errors_before_routing_take_the_kinesis_shape() {
+    let t = TestServer::start().await;
+    let oversized = vec![b' '; sluice::config::DEFAULT_MAX_REQUEST_BYTES + 1];
+    for (content_type, sent) in [
+        (
+            Some("application/x-amz-json-1.1"),
+            "application/x-amz-json-1.1",
+        ),
+        (None, "application/x-amz-json-1.1"),
+        (
+            Some("application/x-amz-cbor-1.1"),
+            "application/x-amz-cbor-1.1",
+        ),
+    ] {
+        let mut headers = vec![("x-amz-target", "Kinesis_20131202.PutRecords")];
+        if let Some(ct) = content_type {
+            headers.push(("content-type", ct));
+        }
+        let reply = sluice_tests::raw_request(
+            http::Method::POST,
+            &format!("{}/", t.endpoint()),
+            &headers,
+            bytes::Bytes::from(oversized.clone()),
+        )
+        .await;
+        assert_eq!(reply.status, 413, "{content_type:?}");
+        assert_eq!(reply.header("content-type"), Some(sent), "{content_type:?}");
+        assert_eq!(reply.header("x-amzn-query-error"), None, "{content_type:?}");
+        let kind = if sent.contains("cbor") {
+            let value: Value = ciborium::de::from_reader(reply.raw.as_slice()).expect("cbor");
+            get(&value, "__type").as_text().map(str::to_owned)
+        } else {
+            reply.json()["__type"].as_str().map(str::to_owned)
+        };
+        assert!(
+            kind.as_deref()
+                .is_some_and(|k| k.ends_with("RequestEntityTooLargeException")),
+            "{kind:?}"
+        );
+    }
+}

@@ -1,16 +1,21 @@
-//! Foundations every Sluice service shares: one timeline (`Clock`, `Scheduler`), identifiers
-//! (`IdSource`, `AccountId`, `Region`, `Arn`) and AWS digests. Nothing here knows HTTP or any
+//! Foundations every Sluice service shares: one timeline (`Clock`, `Scheduler`), the
+//! per-request context (`RequestContext`), identifiers (`IdSource`, `AccountId`, `Region`,
+//! `Arn`) and AWS digests. Nothing here knows HTTP or any
 //! single AWS service.
 
 mod arn;
+mod attributes;
 mod clock;
+mod context;
 mod digest;
 mod ids;
 mod scheduler;
 mod time;
 
 pub use arn::{AccountId, Arn, Region};
+pub use attributes::{AttributeData, MessageAttribute, QueueMessage};
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
+pub use context::{Principal, RequestContext};
 pub use digest::{md5_hex, sha256_hex};
 pub use ids::{format_uuid, IdSource};
 pub use scheduler::Scheduler;

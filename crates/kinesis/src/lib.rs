@@ -7,6 +7,6 @@ pub mod api;
 pub mod engine;
 mod service;
 
-pub use api::{serve, KinesisReply};
+pub use api::serve;
 pub use engine::{Config, KinesisError};
-pub use service::{EventStream, KinesisService, PayloadFormat, RequestContext};
+pub use service::{KinesisService, ShardEvent, ShardEvents};

@@ -4,10 +4,9 @@
 //! then topics, then subscriptions. Unknown keys are rejected; errors name the entry.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use serde::Deserialize;
-use sluice_core::{AccountId, Region};
+use sluice_core::{AccountId, Region, RequestContext};
 use sluice_sns::api::input::{CreateTopicInput, SubscribeInput, Tag};
 use sluice_sqs::api::input::{CreateQueueInput, SetQueueAttributesInput};
 
@@ -214,8 +213,8 @@ impl Bootstrap {
                 region: q.region.clone(),
                 account_id: q.account_id.clone(),
             };
-            let ctx = sqs_context(app, &place)
-                .map_err(|e| format!("sqs.queues[{i}] ({}): {e}", q.name))?;
+            let ctx =
+                context(app, &place).map_err(|e| format!("sqs.queues[{i}] ({}): {e}", q.name))?;
             let mut attributes = attribute_pairs(&q.attributes);
             if q.fifo && !q.attributes.contains_key("FifoQueue") {
                 attributes.push(("FifoQueue".into(), "true".into()));
@@ -236,8 +235,8 @@ impl Bootstrap {
                 region: q.region.clone(),
                 account_id: q.account_id.clone(),
             };
-            let ctx = sqs_context(app, &place)
-                .map_err(|e| format!("sqs.queues[{i}] ({}): {e}", q.name))?;
+            let ctx =
+                context(app, &place).map_err(|e| format!("sqs.queues[{i}] ({}): {e}", q.name))?;
             let target = if dlq.queue.starts_with("arn:") {
                 dlq.queue.clone()
             } else {
@@ -261,8 +260,8 @@ impl Bootstrap {
                 region: t.region.clone(),
                 account_id: t.account_id.clone(),
             };
-            let ctx = sns_context(app, &place)
-                .map_err(|e| format!("sns.topics[{i}] ({}): {e}", t.name))?;
+            let ctx =
+                context(app, &place).map_err(|e| format!("sns.topics[{i}] ({}): {e}", t.name))?;
             let mut attributes = attribute_pairs(&t.attributes);
             if t.fifo && !t.attributes.contains_key("FifoTopic") {
                 attributes.push(("FifoTopic".into(), "true".into()));
@@ -291,7 +290,7 @@ impl Bootstrap {
                 account_id: s.account_id.clone(),
             };
             let what = format!("sns.subscriptions[{i}] ({} -> {})", s.topic, s.endpoint);
-            let ctx = sns_context(app, &place).map_err(|e| format!("{what}: {e}"))?;
+            let ctx = context(app, &place).map_err(|e| format!("{what}: {e}"))?;
             let topic_arn = if s.topic.starts_with("arn:") {
                 s.topic.clone()
             } else {
@@ -343,7 +342,7 @@ impl Bootstrap {
                 },
             )
             .map_err(|e| format!("{what}: {e}"))?;
-            let ctx = sluice_kinesis::RequestContext { account, region };
+            let ctx = RequestContext::internal(account, region, public_host(app), app.clock.now());
             let on_demand = spec.mode.as_deref() == Some("ON_DEMAND");
             let input = CreateStreamInput {
                 stream_name: Some(spec.name.clone()),
@@ -419,22 +418,13 @@ fn public_host(app: &AppState) -> String {
         .unwrap_or_else(|| format!("{}:{}", app.settings.host, app.settings.port))
 }
 
-fn sqs_context(app: &AppState, place: &Placement) -> Result<sluice_sqs::RequestContext, String> {
+/// The context bootstrap calls run in: the placement's account and region, the public host.
+fn context(app: &AppState, place: &Placement) -> Result<RequestContext, String> {
     let (account, region) = placement(app, place)?;
-    Ok(sluice_sqs::RequestContext {
-        sender_id: Arc::from(account.as_str()),
+    Ok(RequestContext::internal(
         account,
         region,
-        host: public_host(app),
-        path: "/".into(),
-    })
-}
-
-fn sns_context(app: &AppState, place: &Placement) -> Result<sluice_sns::RequestContext, String> {
-    let (account, region) = placement(app, place)?;
-    Ok(sluice_sns::RequestContext {
-        account,
-        region,
-        host: public_host(app),
-    })
+        public_host(app),
+        app.clock.now(),
+    ))
 }

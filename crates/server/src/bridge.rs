@@ -1,75 +1,50 @@
 //! The ports SNS delivers through, implemented here where both services meet: `QueueSink`
-//! enqueues straight into the SQS service (no HTTP round trip), and `HttpSink` posts to
-//! HTTP/HTTPS subscribers with a pooled client.
+//! enqueues straight into the SQS service on domain types (no HTTP round trip, no API
+//! structs), and `HttpSink` posts to HTTP subscribers with a pooled client.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use sluice_core::{AccountId, Arn, Region};
-use sluice_sns::engine::AttributeData;
-use sluice_sns::{BoxFuture, HttpRequest, HttpSink, QueueMessage, QueueSink};
-use sluice_sqs::api::input::{AttributeValueInput, SendMessageInput};
+use sluice_core::{Arn, QueueMessage};
+use sluice_sns::{BoxFuture, EnqueueError, HttpRequest, HttpSink, QueueSink};
 use sluice_sqs::engine::QueueKey;
-use sluice_sqs::SqsService;
+use sluice_sqs::{SqsError, SqsService};
 
 /// How long one HTTP delivery attempt may take before it counts as failed.
 const HTTP_TIMEOUT: Duration = Duration::from_secs(15);
 /// The most of a subscriber's response body read (and discarded).
 const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+/// The `SenderId` SQS stamps on messages SNS delivers, as AWS shows it.
+const SNS_SENDER_ID: &str = "AIDAIT2UOQQY3AUEKVGXU";
 
 /// SNS → SQS in process.
 pub struct SqsBridge {
-    pub sqs: SqsService,
-    /// The `SenderId` SQS stamps on messages SNS delivers.
-    pub sender_id: Arc<str>,
+    sqs: SqsService,
+    sender_id: Arc<str>,
+}
+
+impl SqsBridge {
+    pub fn new(sqs: SqsService) -> SqsBridge {
+        SqsBridge {
+            sqs,
+            sender_id: Arc::from(SNS_SENDER_ID),
+        }
+    }
 }
 
 impl QueueSink for SqsBridge {
-    fn deliver(&self, queue_arn: &str, message: QueueMessage) -> Result<(), String> {
-        let arn = Arn::parse(queue_arn)
-            .filter(|a| a.service == "sqs")
-            .ok_or_else(|| format!("{queue_arn} is not an SQS queue ARN"))?;
-        let key = QueueKey {
-            account: AccountId::parse(&arn.account).ok_or("bad account in queue ARN")?,
-            region: Region::parse(&arn.region).ok_or("bad region in queue ARN")?,
-            name: arn.resource,
-        };
-        let attributes = message
-            .attributes
-            .into_iter()
-            .map(|a| {
-                let value = match a.value {
-                    AttributeData::Text(s) => AttributeValueInput {
-                        string_value: Some(s),
-                        binary_value: None,
-                        data_type: Some(a.data_type),
-                    },
-                    AttributeData::Binary(b) => AttributeValueInput {
-                        string_value: None,
-                        binary_value: Some(STANDARD.encode(b)),
-                        data_type: Some(a.data_type),
-                    },
-                };
-                (a.name, value)
-            })
-            .collect();
-        let input = SendMessageInput {
-            message_body: Some(message.body),
-            message_attributes: attributes,
-            message_group_id: message.group_id,
-            message_deduplication_id: message.dedup_id,
-            ..SendMessageInput::default()
-        };
-        self.sqs
-            .send_internal(&key, &self.sender_id, input)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+    fn enqueue(&self, queue: &Arn, message: QueueMessage) -> Result<(), EnqueueError> {
+        let key =
+            QueueKey::from_arn(queue).ok_or_else(|| EnqueueError::NotAQueue(queue.to_string()))?;
+        match self.sqs.enqueue(&key, &self.sender_id, message) {
+            Ok(_) => Ok(()),
+            Err(SqsError::QueueDoesNotExist) => Err(EnqueueError::NoSuchQueue),
+            Err(e) => Err(EnqueueError::Rejected(e.to_string())),
+        }
     }
 }
 

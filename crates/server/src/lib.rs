@@ -1,6 +1,7 @@
-//! Sluice: a local, fast and faithful emulator of Amazon SQS and SNS (Kinesis to come) on one
-//! port. This crate is the composition root — settings, the shared clock and scheduler, the
-//! HTTP server and graceful shutdown — and a library, so Rust tests can run a server
+//! Sluice: a local, fast and faithful emulator of Amazon SQS, SNS and Kinesis Data Streams on
+//! one port. This crate is the composition root — settings, the shared clock and scheduler,
+//! the services and the ports between them, the HTTP routes (Sluice's own endpoints, then the
+//! one AWS entry point) and graceful shutdown — and a library, so Rust tests can run a server
 //! in-process:
 //!
 //! ```no_run
@@ -18,10 +19,9 @@ mod admin;
 mod bootstrap;
 mod bridge;
 pub mod config;
-mod dispatch;
+mod entry;
 mod metrics;
-mod sns_admin;
-mod sqs_admin;
+mod respond;
 mod state;
 
 use std::net::SocketAddr;
@@ -132,7 +132,8 @@ impl ServerBuilder {
             ));
         }
         let shutdown = scheduler.shutdown_token();
-        let serve = axum::serve(listener, router(state))
+        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+        let serve = axum::serve(listener, app)
             .with_graceful_shutdown(async move { shutdown.cancelled().await });
         let task = tokio::spawn(async move {
             if let Err(e) = serve.await {
@@ -166,10 +167,7 @@ impl ServerBuilder {
         ));
         let sqs = SqsService::new(registry.clone(), ids.clone(), scheduler.clone());
         let ports = sluice_sns::Ports {
-            queues: Arc::new(bridge::SqsBridge {
-                sqs: sqs.clone(),
-                sender_id: Arc::from("AIDAIT2UOQQY3AUEKVGXU"),
-            }),
+            queues: Arc::new(bridge::SqsBridge::new(sqs.clone())),
             http: Arc::new(bridge::HttpClient::new()),
         };
         let sns = sluice_sns::SnsService::new(
@@ -213,9 +211,10 @@ impl ServerBuilder {
     }
 }
 
-/// The HTTP routes: every path and method goes to the one dispatcher.
+/// The HTTP routes: Sluice's own endpoints, and every other path and method to the one AWS
+/// entry point.
 fn router(state: Arc<AppState>) -> Router {
-    Router::new().fallback(dispatch::handle).with_state(state)
+    admin::routes().fallback(entry::handle).with_state(state)
 }
 
 #[cfg(test)]

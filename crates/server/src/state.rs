@@ -1,11 +1,12 @@
-//! `AppState`: what every request handler shares — settings, the id source and the
-//! services — and how a request's context (account, region, host) is derived.
+//! `AppState`: what every request handler shares — settings, the id source, the clock and
+//! the services — and how a request's one `RequestContext` is derived.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
-use sluice_core::{AccountId, Clock, IdSource, ManualClock, Region};
+use sluice_core::{AccountId, Clock, IdSource, ManualClock, Region, RequestContext};
 use sluice_sns::SnsService;
-use sluice_sqs::{RequestContext, SqsService};
+use sluice_sqs::SqsService;
 use sluice_wire::Credential;
 
 use crate::config::Settings;
@@ -24,14 +25,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The SQS view of a request: the account (a 12-digit access key id is taken as the
+    /// The context of one request: the account (a 12-digit access key id is taken as the
     /// account id, so one Sluice can hold several isolated accounts; any other key uses the
     /// default account), the signed region (else the default), and the host the client
-    /// addressed, for queue URLs.
-    pub fn sqs_context(
+    /// addressed, for URLs in answers.
+    pub fn context(
         &self,
         parts: &http::request::Parts,
         credential: Option<&Credential>,
+        request_id: String,
+        source_ip: Option<IpAddr>,
     ) -> RequestContext {
         let region = credential
             .and_then(|c| Region::parse(&c.region))
@@ -52,43 +55,32 @@ impl AppState {
         let account = credential
             .and_then(|c| AccountId::parse(&c.access_key))
             .unwrap_or_else(|| self.settings.account_id.clone());
-        let sender_id: Arc<str> = match credential {
-            Some(c) => c.access_key.as_str().into(),
-            None => account.as_str().into(),
-        };
         RequestContext {
+            request_id,
             account,
             region,
+            access_key: credential.map(|c| c.access_key.clone()),
+            principal: None,
+            secure_transport: false,
+            source_ip,
             host,
             path: parts.uri.path().to_owned(),
-            sender_id,
+            now: self.clock.now(),
         }
     }
 
-    /// The Kinesis view of a request: account and region, derived as for SQS.
-    pub fn kinesis_context(
-        &self,
-        parts: &http::request::Parts,
-        credential: Option<&Credential>,
-    ) -> sluice_kinesis::RequestContext {
-        let sqs = self.sqs_context(parts, credential);
-        sluice_kinesis::RequestContext {
-            account: sqs.account,
-            region: sqs.region,
-        }
-    }
-
-    /// The SNS view of a request: account, region and host, derived as for SQS.
-    pub fn sns_context(
-        &self,
-        parts: &http::request::Parts,
-        credential: Option<&Credential>,
-    ) -> sluice_sns::RequestContext {
-        let sqs = self.sqs_context(parts, credential);
-        sluice_sns::RequestContext {
-            account: sqs.account,
-            region: sqs.region,
-            host: sqs.host,
-        }
+    /// A context for Sluice's own endpoints acting in the default account and region.
+    pub fn internal_context(&self) -> RequestContext {
+        let host = self
+            .settings
+            .hostname
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", self.settings.host, self.settings.port));
+        RequestContext::internal(
+            self.settings.account_id.clone(),
+            self.settings.region.clone(),
+            host,
+            self.clock.now(),
+        )
     }
 }

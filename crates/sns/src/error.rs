@@ -7,14 +7,6 @@ use thiserror::Error;
 /// An SNS error.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SnsError {
-    // --- request decoding ---
-    #[error("The action {0} is not valid for this endpoint.")]
-    InvalidAction(String),
-    #[error("{0}")]
-    MalformedQueryString(String),
-    #[error("{0}")]
-    SerializationException(String),
-
     // --- the model's errors ---
     /// `Invalid parameter: <reason>`.
     #[error("Invalid parameter: {0}")]

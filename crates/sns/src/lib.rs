@@ -11,6 +11,6 @@ mod service;
 pub use api::serve;
 pub use error::SnsError;
 pub use service::{
-    BoxFuture, DeliveryOptions, HttpRequest, HttpSink, Ports, QueueMessage, QueueSink,
-    RequestContext, SnsService, CERT_PATH, CERT_PEM,
+    BoxFuture, DeliveryOptions, EnqueueError, HttpRequest, HttpSink, Ports, QueueMessage,
+    QueueSink, SnsService, CERT_PATH, CERT_PEM,
 };

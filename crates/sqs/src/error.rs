@@ -6,13 +6,8 @@ use thiserror::Error;
 /// An SQS error, carrying the facts its AWS message is built from.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SqsError {
-    // --- request decoding ---
-    #[error(
-        "The action or operation requested is invalid. Verify that the action is typed correctly."
-    )]
-    InvalidAction(String),
-    #[error("{0}")]
-    MalformedQueryString(String),
+    // --- request checks (decoding itself fails with `sluice_wire::de::DecodeError`) ---
+    /// A value the model types as a blob that is not base64.
     #[error("{0}")]
     SerializationException(String),
     #[error("The request must contain the parameter {0}.")]

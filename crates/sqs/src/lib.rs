@@ -9,4 +9,4 @@ mod service;
 
 pub use api::serve;
 pub use error::SqsError;
-pub use service::{QueueSummary, RequestContext, SqsService, PEEK_RECEIPT_HANDLE};
+pub use service::{QueueSummary, SqsService, PEEK_RECEIPT_HANDLE};

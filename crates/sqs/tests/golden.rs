@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue, Method, Uri};
 use sluice_sqs::api::SqsRequest;
-use sluice_wire::detect;
+use sluice_wire::{detect, Operations};
 
 fn decode(protocol: &str, action: &str) -> SqsRequest {
     let path = format!(
@@ -35,10 +35,15 @@ fn decode(protocol: &str, action: &str) -> SqsRequest {
         &Uri::from_static("/"),
         &headers,
         Bytes::from(body),
+        &Operations {
+            sqs: sluice_sqs::api::ACTIONS,
+            sns: &[],
+            kinesis: &[],
+        },
     )
     .expect("routes");
-    assert_eq!(detected.action, action);
-    SqsRequest::decode(&detected.action, &detected.payload).expect("decodes")
+    assert_eq!(detected.operation, action);
+    SqsRequest::decode(&detected.operation, detected.protocol, &detected.payload).expect("decodes")
 }
 
 /// Decodes both captures of `action` and checks they agree.

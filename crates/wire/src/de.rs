@@ -79,27 +79,36 @@ where
     d.deserialize_map(Ordered(std::marker::PhantomData))
 }
 
-/// Why a routed request's parameters do not fit an operation's input.
+/// Why a routed request's parameters do not fit an operation's input; answered with the
+/// framework's errors, never with a service's own.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum InputError {
+pub enum DecodeError {
     /// A Query form of the wrong shape (`MalformedQueryString`).
     Query(String),
-    /// A JSON document of the wrong shape (`SerializationException`), in AWS's words where
-    /// they are known.
-    Json(String),
+    /// A JSON or CBOR document of the wrong shape (`SerializationException`), in AWS's words
+    /// where they are known.
+    Document(String),
+    /// An operation the service does not have (detection normally catches it first).
+    UnknownOperation(String),
 }
 
-/// An operation's input from a Query tree or a JSON document (an empty body is `{}`).
+/// An operation's input from a Query tree, a JSON document or a CBOR document (an empty
+/// body is an empty structure).
 pub fn decode_input<T: serde::de::DeserializeOwned>(
+    protocol: crate::Protocol,
     payload: &crate::Payload,
-) -> Result<T, InputError> {
+) -> Result<T, DecodeError> {
     match payload {
         crate::Payload::Query(tree) => {
-            T::deserialize(tree).map_err(|e| InputError::Query(e.to_string()))
+            T::deserialize(tree).map_err(|e| DecodeError::Query(e.to_string()))
+        }
+        crate::Payload::Document(body) if protocol == crate::Protocol::Cbor => {
+            let body: &[u8] = if body.is_empty() { &[0xa0] } else { body };
+            crate::cbor::from_slice(body).map_err(DecodeError::Document)
         }
         crate::Payload::Document(body) => {
             let body: &[u8] = if body.is_empty() { b"{}" } else { body };
-            serde_json::from_slice(body).map_err(|e| InputError::Json(json_error(&e)))
+            serde_json::from_slice(body).map_err(|e| DecodeError::Document(json_error(&e)))
         }
     }
 }

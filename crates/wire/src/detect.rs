@@ -1,154 +1,94 @@
-//! Which service and protocol a request speaks, all on one port:
+//! Which service, protocol and operation a request is, all on one port:
 //! `X-Amz-Target` plus `Content-Type` for AWS JSON and CBOR; otherwise AWS Query, with
 //! `Action` in the form body or the URL query. For Query the service comes from the SigV4
-//! credential scope, then the path (`/<account>/<queue>` is SQS), then the action name.
+//! credential scope, then the path (`/<account>/<queue>` is SQS), then the services'
+//! operation tables. A request that cannot be routed still gets a best guess of its service
+//! and protocol, so its error is shaped the way its client expects.
 
 use bytes::Bytes;
 use http::{HeaderMap, Method, Uri};
 
-use crate::{Credential, QueryError, QueryNode};
+use crate::{ApiRequest, Credential, Payload, Protocol, QueryError, QueryNode, Service};
 
-/// An AWS service Sluice serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Service {
-    Sqs,
-    Sns,
-    Kinesis,
+/// The operations of every service, as each service's API declares them.
+#[derive(Debug, Clone, Copy)]
+pub struct Operations {
+    pub sqs: &'static [&'static str],
+    pub sns: &'static [&'static str],
+    pub kinesis: &'static [&'static str],
 }
 
-impl Service {
-    fn from_scope(name: &str) -> Option<Service> {
-        match name {
-            "sqs" => Some(Service::Sqs),
-            "sns" => Some(Service::Sns),
-            "kinesis" => Some(Service::Kinesis),
-            _ => None,
+impl Operations {
+    pub fn of(&self, service: Service) -> &'static [&'static str] {
+        match service {
+            Service::Sqs => self.sqs,
+            Service::Sns => self.sns,
+            Service::Kinesis => self.kinesis,
         }
     }
 
-    fn from_target_prefix(prefix: &str) -> Option<Service> {
-        match prefix {
-            "AmazonSQS" => Some(Service::Sqs),
-            "AmazonSimpleNotificationService" => Some(Service::Sns),
-            "Kinesis_20131202" => Some(Service::Kinesis),
-            _ => None,
-        }
+    fn has(&self, service: Service, operation: &str) -> bool {
+        self.of(service).contains(&operation)
     }
 }
 
-/// A wire protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// Form-encoded parameters in, XML out.
-    Query,
-    AwsJson10,
-    AwsJson11,
-    /// `application/x-amz-cbor-1.1`, used by Kinesis clients.
-    Cbor,
-}
-
-/// The decoded parameters of a request.
-#[derive(Debug, Clone)]
-pub enum Payload {
-    Query(QueryNode),
-    /// A JSON or CBOR document, decoded by the service into its input type.
-    Document(Bytes),
-}
-
-/// A request, routed.
-#[derive(Debug, Clone)]
-pub struct Detected {
+/// A request that cannot be routed to an operation, with the service and protocol its
+/// error answer takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetectError {
     pub service: Service,
     pub protocol: Protocol,
-    pub action: String,
-    pub payload: Payload,
-    pub credential: Option<Credential>,
+    pub kind: DetectErrorKind,
 }
 
-/// A request that cannot be routed to an operation.
+/// Why a request cannot be routed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DetectError {
+pub enum DetectErrorKind {
     /// Query request without `Action`.
     MissingAction,
     /// A Query action no service has.
     UnknownAction(String),
     /// An `X-Amz-Target` naming no service Sluice has.
     UnknownTarget(String),
+    /// An operation the (known) service does not have.
+    UnknownOperation(String),
     /// A form body or query string that does not decode.
     MalformedQuery(QueryError),
+    /// AWS Query sent to a service that speaks only JSON and CBOR (Kinesis).
+    QueryNotSupported,
 }
 
-/// SQS actions, for routing unsigned Query requests.
-const SQS_ACTIONS: &[&str] = &[
-    "AddPermission",
-    "CancelMessageMoveTask",
-    "ChangeMessageVisibility",
-    "ChangeMessageVisibilityBatch",
-    "CreateQueue",
-    "DeleteMessage",
-    "DeleteMessageBatch",
-    "DeleteQueue",
-    "GetQueueAttributes",
-    "GetQueueUrl",
-    "ListDeadLetterSourceQueues",
-    "ListMessageMoveTasks",
-    "ListQueueTags",
-    "ListQueues",
-    "PurgeQueue",
-    "ReceiveMessage",
-    "RemovePermission",
-    "SendMessage",
-    "SendMessageBatch",
-    "SetQueueAttributes",
-    "StartMessageMoveTask",
-    "TagQueue",
-    "UntagQueue",
-];
+/// The service and protocol a request most likely speaks, from its headers and path alone:
+/// what errors raised before routing (body too large, unreadable body) are shaped by.
+pub fn guess(headers: &HeaderMap, uri: &Uri) -> (Service, Protocol) {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let by_content = header("content-type").and_then(Protocol::from_content_type);
+    if let Some(target) = header("x-amz-target") {
+        let service = target
+            .split_once('.')
+            .and_then(|(prefix, _)| Service::from_target_prefix(prefix))
+            .or_else(|| signed_service(headers))
+            .unwrap_or(Service::Sqs);
+        return (service, by_content.unwrap_or(service.default_json()));
+    }
+    let service = signed_service(headers)
+        .or_else(|| queue_path(uri.path()).map(|_| Service::Sqs))
+        .unwrap_or(Service::Sqs);
+    let protocol = match by_content {
+        Some(json) => json,
+        None if service.speaks_query() => Protocol::Query,
+        None => service.default_json(),
+    };
+    (service, protocol)
+}
 
-/// SNS actions no other service has, for routing unsigned Query requests (a SubscribeURL
-/// or UnsubscribeURL opened in a browser or with curl).
-const SNS_ACTIONS: &[&str] = &[
-    "CheckIfPhoneNumberIsOptedOut",
-    "ConfirmSubscription",
-    "CreatePlatformApplication",
-    "CreatePlatformEndpoint",
-    "CreateSMSSandboxPhoneNumber",
-    "CreateTopic",
-    "DeleteEndpoint",
-    "DeletePlatformApplication",
-    "DeleteSMSSandboxPhoneNumber",
-    "DeleteTopic",
-    "GetDataProtectionPolicy",
-    "GetEndpointAttributes",
-    "GetPlatformApplicationAttributes",
-    "GetSMSAttributes",
-    "GetSMSSandboxAccountStatus",
-    "GetSubscriptionAttributes",
-    "GetTopicAttributes",
-    "ListEndpointsByPlatformApplication",
-    "ListOriginationNumbers",
-    "ListPhoneNumbersOptedOut",
-    "ListPlatformApplications",
-    "ListSMSSandboxPhoneNumbers",
-    "ListSubscriptions",
-    "ListSubscriptionsByTopic",
-    "ListTagsForResource",
-    "ListTopics",
-    "OptInPhoneNumber",
-    "Publish",
-    "PublishBatch",
-    "PutDataProtectionPolicy",
-    "SetEndpointAttributes",
-    "SetPlatformApplicationAttributes",
-    "SetSMSAttributes",
-    "SetSubscriptionAttributes",
-    "SetTopicAttributes",
-    "Subscribe",
-    "TagResource",
-    "Unsubscribe",
-    "UntagResource",
-    "VerifySMSSandboxPhoneNumber",
-];
+fn signed_service(headers: &HeaderMap) -> Option<Service> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(Credential::from_authorization)
+        .and_then(|c| Service::from_signing_name(&c.service))
+}
 
 /// Routes a request. `body` is the whole (already size-bounded) request body.
 pub fn detect(
@@ -156,46 +96,59 @@ pub fn detect(
     uri: &Uri,
     headers: &HeaderMap,
     body: Bytes,
-) -> Result<Detected, DetectError> {
+    operations: &Operations,
+) -> Result<ApiRequest, DetectError> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let mut credential = header("authorization").and_then(Credential::from_authorization);
 
     if let Some(target) = header("x-amz-target") {
-        let (prefix, action) = target
-            .split_once('.')
-            .ok_or_else(|| DetectError::UnknownTarget(target.to_owned()))?;
-        let service = Service::from_target_prefix(prefix)
-            .ok_or_else(|| DetectError::UnknownTarget(target.to_owned()))?;
-        let content_type = header("content-type").unwrap_or_default();
-        let protocol = if content_type.starts_with("application/x-amz-cbor-1.1") {
-            Protocol::Cbor
-        } else if content_type.starts_with("application/x-amz-json-1.1") {
-            Protocol::AwsJson11
-        } else if content_type.starts_with("application/x-amz-json-1.0") {
-            Protocol::AwsJson10
-        } else if service == Service::Kinesis {
-            Protocol::AwsJson11
-        } else {
-            Protocol::AwsJson10
-        };
-        return Ok(Detected {
+        let (service, protocol) = guess(headers, uri);
+        let fail = |kind| DetectError {
             service,
             protocol,
-            action: action.to_owned(),
+            kind,
+        };
+        let (prefix, operation) = target
+            .split_once('.')
+            .ok_or_else(|| fail(DetectErrorKind::UnknownTarget(target.to_owned())))?;
+        if Service::from_target_prefix(prefix) != Some(service) {
+            return Err(fail(DetectErrorKind::UnknownTarget(target.to_owned())));
+        }
+        if !operations.has(service, operation) {
+            return Err(fail(DetectErrorKind::UnknownOperation(
+                operation.to_owned(),
+            )));
+        }
+        return Ok(ApiRequest {
+            service,
+            protocol,
+            operation: operation.to_owned(),
             payload: Payload::Document(body),
             credential,
         });
     }
 
+    let (guessed, _) = guess(headers, uri);
+    let fail = |service: Service, kind| DetectError {
+        service,
+        protocol: if service.speaks_query() {
+            Protocol::Query
+        } else {
+            service.default_json()
+        },
+        kind,
+    };
     let mut pairs = Vec::new();
     if let Some(query) = uri.query() {
-        QueryNode::parse_form(query.as_bytes(), &mut pairs).map_err(DetectError::MalformedQuery)?;
+        QueryNode::parse_form(query.as_bytes(), &mut pairs)
+            .map_err(|e| fail(guessed, DetectErrorKind::MalformedQuery(e)))?;
     }
     let form_body = header("content-type")
         .map(|ct| ct.starts_with("application/x-www-form-urlencoded"))
         .unwrap_or(method == Method::POST);
     if form_body && !body.is_empty() {
-        QueryNode::parse_form(&body, &mut pairs).map_err(DetectError::MalformedQuery)?;
+        QueryNode::parse_form(&body, &mut pairs)
+            .map_err(|e| fail(guessed, DetectErrorKind::MalformedQuery(e)))?;
     }
     if credential.is_none() {
         credential = pairs
@@ -204,31 +157,33 @@ pub fn detect(
             .and_then(|(_, v)| Credential::from_scope(v));
     }
     let tree = QueryNode::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(DetectError::MalformedQuery)?;
-    let action = tree
-        .get("Action")
-        .ok_or(DetectError::MissingAction)?
-        .to_owned();
+        .map_err(|e| fail(guessed, DetectErrorKind::MalformedQuery(e)))?;
+    let Some(action) = tree.get("Action") else {
+        return Err(fail(guessed, DetectErrorKind::MissingAction));
+    };
+    let action = action.to_owned();
 
-    let service = credential
+    let claimed = credential
         .as_ref()
-        .and_then(|c| Service::from_scope(&c.service))
-        .or_else(|| queue_path(uri.path()).map(|_| Service::Sqs))
-        .or_else(|| {
-            SQS_ACTIONS
-                .contains(&action.as_str())
-                .then_some(Service::Sqs)
-        })
-        .or_else(|| {
-            SNS_ACTIONS
-                .contains(&action.as_str())
-                .then_some(Service::Sns)
-        })
-        .ok_or_else(|| DetectError::UnknownAction(action.clone()))?;
-    Ok(Detected {
+        .and_then(|c| Service::from_signing_name(&c.service))
+        .or_else(|| queue_path(uri.path()).map(|_| Service::Sqs));
+    let service = match claimed {
+        Some(service) if !service.speaks_query() => {
+            return Err(fail(service, DetectErrorKind::QueryNotSupported))
+        }
+        Some(service) if !operations.has(service, &action) => {
+            return Err(fail(service, DetectErrorKind::UnknownOperation(action)))
+        }
+        Some(service) => service,
+        None => [Service::Sqs, Service::Sns]
+            .into_iter()
+            .find(|s| operations.has(*s, &action))
+            .ok_or_else(|| fail(guessed, DetectErrorKind::UnknownAction(action.clone())))?,
+    };
+    Ok(ApiRequest {
         service,
         protocol: Protocol::Query,
-        action,
+        operation: action,
         payload: Payload::Query(tree),
         credential,
     })
@@ -245,117 +200,4 @@ pub fn queue_path(path: &str) -> Option<(&str, &str)> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn req(
-        method: Method,
-        uri: &str,
-        headers: &[(&'static str, &str)],
-        body: &str,
-    ) -> Result<Detected, DetectError> {
-        let mut map = HeaderMap::new();
-        for (k, v) in headers {
-            map.insert(*k, v.parse().expect("header"));
-        }
-        let uri: Uri = uri.parse().expect("uri");
-        detect(&method, &uri, &map, Bytes::from(body.to_owned()))
-    }
-
-    #[test]
-    fn json_target_picks_service_and_protocol() {
-        let d = req(
-            Method::POST,
-            "/",
-            &[
-                ("x-amz-target", "AmazonSQS.SendMessage"),
-                ("content-type", "application/x-amz-json-1.0"),
-            ],
-            "{}",
-        )
-        .expect("routes");
-        assert_eq!((d.service, d.protocol), (Service::Sqs, Protocol::AwsJson10));
-        assert_eq!(d.action, "SendMessage");
-        let d = req(
-            Method::POST,
-            "/",
-            &[
-                ("x-amz-target", "Kinesis_20131202.PutRecord"),
-                ("content-type", "application/x-amz-cbor-1.1"),
-            ],
-            "",
-        )
-        .expect("routes");
-        assert_eq!((d.service, d.protocol), (Service::Kinesis, Protocol::Cbor));
-        assert_eq!(
-            req(Method::POST, "/", &[("x-amz-target", "Nope.X")], "").expect_err("unknown"),
-            DetectError::UnknownTarget("Nope.X".into())
-        );
-    }
-
-    #[test]
-    fn query_action_from_body_or_url() {
-        let d = req(
-            Method::POST,
-            "/",
-            &[(
-                "content-type",
-                "application/x-www-form-urlencoded; charset=utf-8",
-            )],
-            "Action=CreateQueue&QueueName=jobs&Version=2012-11-05",
-        )
-        .expect("routes");
-        assert_eq!((d.service, d.protocol), (Service::Sqs, Protocol::Query));
-        assert_eq!(d.action, "CreateQueue");
-        let d = req(Method::GET, "/?Action=ListQueues", &[], "").expect("routes");
-        assert_eq!(d.action, "ListQueues");
-    }
-
-    #[test]
-    fn query_service_from_scope_then_path_then_action() {
-        let auth = "AWS4-HMAC-SHA256 Credential=AK/20240101/eu-west-1/sns/aws4_request, SignedHeaders=host, Signature=x";
-        let d = req(
-            Method::POST,
-            "/",
-            &[
-                ("authorization", auth),
-                ("content-type", "application/x-www-form-urlencoded"),
-            ],
-            "Action=AddPermission",
-        )
-        .expect("routes");
-        assert_eq!(d.service, Service::Sns);
-        assert_eq!(d.credential.expect("cred").region, "eu-west-1");
-        let d = req(Method::POST, "/000000000000/jobs", &[], "Action=Whatever").expect("routes");
-        assert_eq!(d.service, Service::Sqs);
-        let d = req(
-            Method::GET,
-            "/?Action=ConfirmSubscription&Token=ab",
-            &[],
-            "",
-        )
-        .expect("routes");
-        assert_eq!(d.service, Service::Sns);
-        assert_eq!(
-            req(Method::POST, "/", &[], "Action=Whatever").expect_err("unknown"),
-            DetectError::UnknownAction("Whatever".into())
-        );
-        assert_eq!(
-            req(Method::GET, "/", &[], "").expect_err("missing"),
-            DetectError::MissingAction
-        );
-    }
-
-    #[test]
-    fn malformed_forms_are_reported() {
-        assert!(matches!(
-            req(
-                Method::POST,
-                "/",
-                &[],
-                "Action=SendMessage&MessageBody=%C3%28"
-            ),
-            Err(DetectError::MalformedQuery(_))
-        ));
-    }
-}
+mod tests;

@@ -2,7 +2,7 @@
 //! with the `x-amzn-query-error` header that query-compatible services (SQS) need so SDKs map
 //! legacy error codes.
 
-use crate::{Protocol, Reply, XmlWriter};
+use crate::{ApiResponse, Protocol, ResponseBody, XmlWriter};
 
 /// Who is at fault, as AWS reports it in `<Type>` and `x-amzn-query-error`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +61,7 @@ pub fn render_error(
     desc: &ErrorDescriptor,
     message: &str,
     request_id: &str,
-) -> Reply {
+) -> ApiResponse {
     match protocol {
         Protocol::Query => {
             let mut w = XmlWriter::new();
@@ -76,23 +76,19 @@ pub fn render_error(
                 .close("Error")
                 .elem("RequestId", request_id)
                 .close("ErrorResponse");
-            Reply {
+            ApiResponse {
                 status: desc.status,
-                content_type: Reply::XML,
+                content_type: ApiResponse::XML,
                 headers: Vec::new(),
-                body: w.finish().into_bytes(),
+                body: ResponseBody::Full(w.finish().into_bytes()),
             }
         }
         Protocol::AwsJson10 | Protocol::AwsJson11 | Protocol::Cbor => {
             let body = serde_json::json!({ "__type": desc.json_type(wire), "message": message });
             let (content_type, body) = match protocol {
-                Protocol::Cbor => (Reply::CBOR, crate::cbor::to_vec(&body)),
-                Protocol::AwsJson10 => (
-                    Reply::JSON_10,
-                    serde_json::to_vec(&body).unwrap_or_default(),
-                ),
+                Protocol::Cbor => (ApiResponse::CBOR, crate::cbor::to_vec(&body)),
                 _ => (
-                    Reply::JSON_11,
+                    protocol.content_type(),
                     serde_json::to_vec(&body).unwrap_or_default(),
                 ),
             };
@@ -103,11 +99,11 @@ pub fn render_error(
                     format!("{};{}", desc.query_code, desc.fault.as_str()),
                 ));
             }
-            Reply {
+            ApiResponse {
                 status: desc.status,
                 content_type,
                 headers,
-                body,
+                body: ResponseBody::Full(body),
             }
         }
     }
@@ -134,7 +130,7 @@ mod tests {
         let reply = render_error(Protocol::Query, &WIRE, &NO_QUEUE, "gone & <lost>", "r1");
         assert_eq!(reply.status, 400);
         assert_eq!(
-            String::from_utf8(reply.body).expect("utf8"),
+            String::from_utf8(reply.full_body().expect("whole").to_vec()).expect("utf8"),
             "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"http://queue.amazonaws.com/doc/2012-11-05/\"><Error><Type>Sender</Type><Code>AWS.SimpleQueueService.NonExistentQueue</Code><Message>gone &amp; &lt;lost&gt;</Message><Detail/></Error><RequestId>r1</RequestId></ErrorResponse>"
         );
     }
@@ -142,7 +138,8 @@ mod tests {
     #[test]
     fn json_errors_carry_type_and_query_error_header() {
         let reply = render_error(Protocol::AwsJson10, &WIRE, &NO_QUEUE, "gone", "r1");
-        let body: serde_json::Value = serde_json::from_slice(&reply.body).expect("json");
+        let body: serde_json::Value =
+            serde_json::from_slice(reply.full_body().expect("whole")).expect("json");
         assert_eq!(body["__type"], "com.amazonaws.sqs#QueueDoesNotExist");
         assert_eq!(body["message"], "gone");
         assert_eq!(reply.content_type, "application/x-amz-json-1.0");

@@ -2,7 +2,11 @@
 //! (and `com.amazon.coral.service#` namespace) for every service Sluice serves.
 //! See <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/CommonErrors.html>.
 
-use crate::{ErrorDescriptor, Fault};
+use crate::de::DecodeError;
+use crate::{
+    render_error, ApiResponse, DetectError, DetectErrorKind, ErrorDescriptor, Fault, Protocol,
+    Service,
+};
 
 const fn sender(type_name: &'static str, query_code: &'static str, status: u16) -> ErrorDescriptor {
     ErrorDescriptor {
@@ -60,3 +64,73 @@ pub const INTERNAL_FAILURE: ErrorDescriptor = ErrorDescriptor {
     fault: Fault::Receiver,
     status: 500,
 };
+
+/// Renders a framework error in the shape `service`'s clients expect (a service that does
+/// not speak Query answers in its JSON protocol).
+pub fn framework_error(
+    service: Service,
+    protocol: Protocol,
+    desc: &ErrorDescriptor,
+    message: &str,
+    request_id: &str,
+) -> ApiResponse {
+    let protocol = if protocol == Protocol::Query && !service.speaks_query() {
+        service.default_json()
+    } else {
+        protocol
+    };
+    render_error(protocol, service.wire(), desc, message, request_id)
+}
+
+/// What each service says of an operation it does not have.
+fn unknown_operation(service: Service, operation: &str) -> String {
+    match service {
+        Service::Sqs => "The action or operation requested is invalid. Verify that the action is typed correctly.".to_owned(),
+        Service::Sns => format!("The action {operation} is not valid for this endpoint."),
+        Service::Kinesis => format!("The operation {operation} is not known."),
+    }
+}
+
+impl DetectError {
+    /// The answer to a request that could not be routed.
+    pub fn response(&self, request_id: &str) -> ApiResponse {
+        let (desc, message) = match &self.kind {
+            DetectErrorKind::MissingAction => (
+                &MISSING_ACTION,
+                "The request must contain the parameter Action.".to_owned(),
+            ),
+            DetectErrorKind::UnknownAction(action) => (
+                &UNKNOWN_OPERATION,
+                format!("The action {action} is not valid for this endpoint."),
+            ),
+            DetectErrorKind::UnknownTarget(target) => (
+                &UNKNOWN_OPERATION,
+                format!("The operation {target} is not known."),
+            ),
+            DetectErrorKind::UnknownOperation(operation) => (
+                &UNKNOWN_OPERATION,
+                unknown_operation(self.service, operation),
+            ),
+            DetectErrorKind::MalformedQuery(e) => (&MALFORMED_QUERY_STRING, e.to_string()),
+            DetectErrorKind::QueryNotSupported => (
+                &SERIALIZATION,
+                "This service speaks AWS JSON 1.1 or CBOR, not AWS Query.".to_owned(),
+            ),
+        };
+        framework_error(self.service, self.protocol, desc, &message, request_id)
+    }
+}
+
+impl DecodeError {
+    /// The answer to a request whose parameters do not fit the operation's input.
+    pub fn response(&self, service: Service, protocol: Protocol, request_id: &str) -> ApiResponse {
+        let (desc, message) = match self {
+            DecodeError::Query(m) => (&MALFORMED_QUERY_STRING, m.clone()),
+            DecodeError::Document(m) => (&SERIALIZATION, m.clone()),
+            DecodeError::UnknownOperation(operation) => {
+                (&UNKNOWN_OPERATION, unknown_operation(service, operation))
+            }
+        };
+        framework_error(service, protocol, desc, &message, request_id)
+    }
+}

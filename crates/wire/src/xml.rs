@@ -11,30 +11,45 @@ pub trait WriteXml {
 }
 
 /// An operation's result for the protocol the client spoke: the Query XML envelope (with
-/// the service's namespace) or the JSON document serde makes of it.
+/// the service's namespace) or the JSON or CBOR document serde makes of it.
 pub fn render_output<O: serde::Serialize + WriteXml>(
     action: &str,
     namespace: &str,
     out: &O,
     protocol: crate::Protocol,
     request_id: &str,
-) -> crate::Reply {
-    use crate::{Protocol, Reply};
+) -> crate::ApiResponse {
+    use crate::{ApiResponse, Protocol};
     match protocol {
         Protocol::Query => {
             let write = |w: &mut XmlWriter| out.write_xml(w);
             let result: Option<&dyn Fn(&mut XmlWriter)> = out.has_result().then_some(&write);
-            Reply::ok(
-                Reply::XML,
+            ApiResponse::ok(
+                ApiResponse::XML,
                 query_response(action, namespace, request_id, result),
             )
         }
-        Protocol::AwsJson10 | Protocol::AwsJson11 | Protocol::Cbor => Reply::ok(
-            if protocol == Protocol::AwsJson11 {
-                Reply::JSON_11
-            } else {
-                Reply::JSON_10
-            },
+        Protocol::AwsJson10 | Protocol::AwsJson11 | Protocol::Cbor => {
+            render_document(out, protocol)
+        }
+    }
+}
+
+/// A result as a JSON or CBOR document (a Query client gets JSON 1.0: only services that
+/// speak Query call `render_output`, which answers it in XML).
+pub fn render_document<O: serde::Serialize>(
+    out: &O,
+    protocol: crate::Protocol,
+) -> crate::ApiResponse {
+    use crate::{ApiResponse, Protocol};
+    match protocol {
+        Protocol::Cbor => ApiResponse::ok(ApiResponse::CBOR, crate::cbor::to_vec(out)),
+        Protocol::AwsJson11 => ApiResponse::ok(
+            ApiResponse::JSON_11,
+            serde_json::to_vec(out).unwrap_or_else(|_| b"{}".to_vec()),
+        ),
+        Protocol::AwsJson10 | Protocol::Query => ApiResponse::ok(
+            ApiResponse::JSON_10,
             serde_json::to_vec(out).unwrap_or_else(|_| b"{}".to_vec()),
         ),
     }

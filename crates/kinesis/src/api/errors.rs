@@ -2,23 +2,9 @@
 //! query-compatible, so no `x-amzn-query-error`) and the HTTP status (400 for every client
 //! error, as Kinesis answers).
 
-use sluice_wire::generic;
-use sluice_wire::{ErrorDescriptor, Fault, ServiceWire};
+use sluice_wire::{ErrorDescriptor, Fault};
 
 use crate::engine::KinesisError;
-
-pub const WIRE: ServiceWire = ServiceWire {
-    xml_namespace: "http://kinesis.amazonaws.com/doc/2013-12-02",
-    json_type_prefix: "",
-    query_compatible: false,
-};
-
-/// An error of the request framing, before an operation ran.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FramingError {
-    UnknownOperation(String),
-    Serialization(String),
-}
 
 const fn client(type_name: &'static str) -> ErrorDescriptor {
     ErrorDescriptor {
@@ -42,12 +28,5 @@ pub fn describe(error: &KinesisError) -> ErrorDescriptor {
         }
         KinesisError::AccessDenied(_) => client("AccessDeniedException"),
         KinesisError::Validation(_) => client("ValidationException"),
-    }
-}
-
-pub fn describe_framing(error: &FramingError) -> ErrorDescriptor {
-    match error {
-        FramingError::UnknownOperation(_) => generic::UNKNOWN_OPERATION,
-        FramingError::Serialization(_) => generic::SERIALIZATION,
     }
 }

@@ -10,19 +10,12 @@ mod subscribe;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use sluice_core::{AccountId, Clock, Region, Scheduler};
+use sluice_core::{Clock, RequestContext, Scheduler};
 use tokio::sync::Notify;
 
-pub use subscribe::{EventStream, PayloadFormat};
+pub use subscribe::{ShardEvent, ShardEvents};
 
 use crate::engine::{Config, KinesisError, Registry, StreamKey};
-
-/// Who is calling.
-#[derive(Debug, Clone)]
-pub struct RequestContext {
-    pub account: AccountId,
-    pub region: Region,
-}
 
 /// The Kinesis operations of one process.
 #[derive(Debug, Clone)]

@@ -5,9 +5,7 @@
 //! closed shard is read to its end, one live subscription per consumer and shard (a second
 //! call 5 seconds or more later takes over, as AWS documents), and the 5-minute lifetime.
 
-use bytes::Bytes;
 use sluice_core::Timestamp;
-use sluice_wire::eventstream;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -26,43 +24,20 @@ const HEARTBEAT_MS: u64 = 5_000;
 /// Most records one event carries.
 const MAX_RECORDS_PER_EVENT: usize = 10_000;
 
-/// The frames of one subscription, encoded as `application/vnd.amazon.eventstream`.
+/// What a subscription emits, in order; the API layer turns each into an event-stream frame.
 #[derive(Debug)]
-pub struct EventStream {
-    pub frames: mpsc::Receiver<Bytes>,
+pub enum ShardEvent {
+    /// The `initial-response` event that opens every subscription.
+    Initial,
+    Records(SubscribeToShardEvent),
+    /// The error that ends the subscription.
+    Failed(KinesisError),
 }
 
-/// How event payloads are written: CBOR for CBOR clients, JSON 1.1 otherwise.
-#[derive(Debug, Clone, Copy)]
-pub struct PayloadFormat {
-    pub cbor: bool,
-}
-
-impl PayloadFormat {
-    fn content_type(self) -> &'static str {
-        if self.cbor {
-            "application/x-amz-cbor-1.1"
-        } else {
-            "application/x-amz-json-1.1"
-        }
-    }
-
-    fn encode<T: serde::Serialize>(self, value: &T) -> Vec<u8> {
-        if self.cbor {
-            sluice_wire::cbor::to_vec(value)
-        } else {
-            serde_json::to_vec(value).unwrap_or_default()
-        }
-    }
-
-    fn exception(self, error: &KinesisError) -> Bytes {
-        let payload = self.encode(&serde_json::json!({ "message": error.message() }));
-        Bytes::from(eventstream::exception(
-            error.code(),
-            self.content_type(),
-            &payload,
-        ))
-    }
+/// The events of one live subscription; it ends when the receiver is dropped.
+#[derive(Debug)]
+pub struct ShardEvents {
+    pub events: mpsc::Receiver<ShardEvent>,
 }
 
 /// A live subscription's place in the lease table.
@@ -99,8 +74,7 @@ impl KinesisService {
         &self,
         _ctx: &RequestContext,
         input: SubscribeToShardInput,
-        format: PayloadFormat,
-    ) -> Result<EventStream, KinesisError> {
+    ) -> Result<ShardEvents, KinesisError> {
         let consumer = required(input.consumer_arn, "consumerARN")?;
         let shard = required(input.shard_id, "shardId")?;
         let start = required(input.starting_position, "startingPosition")?;
@@ -151,34 +125,29 @@ impl KinesisService {
             key: lease_key,
             id,
         };
-        let (tx, frames) = mpsc::channel::<Bytes>(2);
+        let (tx, events) = mpsc::channel::<ShardEvent>(2);
         let service = self.clone();
         let cancel = self.scheduler.shutdown_token();
         let clock = self.clock.clone();
         let written = self.written(&key.arn());
         self.scheduler.spawn(async move {
             let _guard = guard;
-            let send = |frame: Bytes| {
+            let send = |event: ShardEvent| {
                 let tx = tx.clone();
                 let cancel = cancel.clone();
                 let taken_over = taken_over.clone();
                 async move {
                     tokio::select! {
-                        sent = tx.send(frame) => sent.is_ok(),
+                        sent = tx.send(event) => sent.is_ok(),
                         _ = cancel.cancelled() => false,
                         _ = taken_over.cancelled() => false,
                     }
                 }
             };
-            let initial = eventstream::event(
-                "initial-response",
-                format.content_type(),
-                &format.encode(&serde_json::json!({})),
-            );
             let ends = clock.now().plus_millis(SUBSCRIPTION_LIFETIME_MS);
             let mut last_event = clock.now();
             let mut first = true;
-            if !send(Bytes::from(initial)).await {
+            if !send(ShardEvent::Initial).await {
                 return;
             }
             loop {
@@ -197,7 +166,7 @@ impl KinesisService {
                 let read = match read {
                     Ok(read) => read,
                     Err(e) => {
-                        send(format.exception(&e)).await;
+                        send(ShardEvent::Failed(e)).await;
                         break;
                     }
                 };
@@ -219,12 +188,7 @@ impl KinesisService {
                             .map(ChildShard::from)
                             .collect(),
                     };
-                    let frame = eventstream::event(
-                        "SubscribeToShardEvent",
-                        format.content_type(),
-                        &format.encode(&event),
-                    );
-                    if !send(Bytes::from(frame)).await {
+                    if !send(ShardEvent::Records(event)).await {
                         break;
                     }
                 }
@@ -240,7 +204,7 @@ impl KinesisService {
                 tokio::select! {
                     _ = cancel.cancelled() => break,
                     _ = taken_over.cancelled() => {
-                        let _ = tx.try_send(format.exception(&KinesisError::ResourceInUse(
+                        let _ = tx.try_send(ShardEvent::Failed(KinesisError::ResourceInUse(
                             "The subscription was taken over by a newer SubscribeToShard call.".into(),
                         )));
                         break;
@@ -251,7 +215,7 @@ impl KinesisService {
                 }
             }
         });
-        Ok(EventStream { frames })
+        Ok(ShardEvents { events })
     }
 }
 

@@ -1,16 +1,9 @@
 //! The wire form of every `SnsError`: Query code, fault and HTTP status from the botocore
 //! model, and the JSON `__type` for JSON clients. Exhaustive on purpose.
 
-use sluice_wire::generic;
-use sluice_wire::{ErrorDescriptor, Fault, ServiceWire};
+use sluice_wire::{ErrorDescriptor, Fault};
 
 use crate::SnsError;
-
-pub const WIRE: ServiceWire = ServiceWire {
-    xml_namespace: "http://sns.amazonaws.com/doc/2010-03-31/",
-    json_type_prefix: "com.amazonaws.sns#",
-    query_compatible: true,
-};
 
 const fn sender(type_name: &'static str, query_code: &'static str, status: u16) -> ErrorDescriptor {
     ErrorDescriptor {
@@ -24,9 +17,6 @@ const fn sender(type_name: &'static str, query_code: &'static str, status: u16) 
 pub fn describe(error: &SnsError) -> ErrorDescriptor {
     use SnsError as E;
     match error {
-        E::InvalidAction(_) => generic::UNKNOWN_OPERATION,
-        E::MalformedQueryString(_) => generic::MALFORMED_QUERY_STRING,
-        E::SerializationException(_) => generic::SERIALIZATION,
         E::InvalidParameter(_) | E::InvalidParameterMessage(_) => {
             sender("InvalidParameterException", "InvalidParameter", 400)
         }

@@ -15,50 +15,25 @@ pub const MAX_SUBJECT_CHARS: usize = 100;
 /// How many message attributes one message may carry.
 pub const MAX_MESSAGE_ATTRIBUTES: usize = 10;
 
-/// A message attribute's value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AttributeData {
-    Text(String),
-    Binary(Vec<u8>),
-}
+pub use sluice_core::{AttributeData, MessageAttribute};
 
-/// One message attribute, validated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageAttribute {
-    pub name: String,
-    /// `String`, `Number`, `Binary`, `String.Array`, or one of those with a custom suffix.
-    pub data_type: String,
-    pub value: AttributeData,
-}
-
-impl MessageAttribute {
-    /// The base type: `String.Array` keeps its name, custom suffixes are dropped.
-    pub fn base_type(&self) -> &str {
-        if self.data_type == "String.Array" {
-            return "String.Array";
-        }
-        self.data_type
+/// The attribute as filter policies see it: its base type (`String.Array` keeps its name,
+/// custom suffixes are dropped) and its text (binary values match nothing).
+pub fn filter_view(attribute: &MessageAttribute) -> AttributeRef<'_> {
+    let data_type = if attribute.data_type == "String.Array" {
+        "String.Array"
+    } else {
+        attribute
+            .data_type
             .split_once('.')
-            .map_or(self.data_type.as_str(), |(base, _)| base)
-    }
-
-    /// Bytes this attribute counts against the message size.
-    pub fn size(&self) -> usize {
-        let value = match &self.value {
-            AttributeData::Text(s) => s.len(),
-            AttributeData::Binary(b) => b.len(),
-        };
-        self.name.len() + self.data_type.len() + value
-    }
-
-    pub fn as_filter_ref(&self) -> AttributeRef<'_> {
-        AttributeRef {
-            data_type: self.base_type(),
-            value: match &self.value {
-                AttributeData::Text(s) => s,
-                AttributeData::Binary(_) => "",
-            },
-        }
+            .map_or(attribute.data_type.as_str(), |(base, _)| base)
+    };
+    AttributeRef {
+        data_type,
+        value: match &attribute.value {
+            AttributeData::Text(s) => s,
+            AttributeData::Binary(_) => "",
+        },
     }
 }
 

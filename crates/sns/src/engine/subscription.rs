@@ -155,9 +155,9 @@ impl Subscription {
             return true;
         };
         match filter.scope {
-            FilterScope::MessageAttributes => filter
-                .policy
-                .matches_attributes(&|name| message.attribute(name).map(|a| a.as_filter_ref())),
+            FilterScope::MessageAttributes => filter.policy.matches_attributes(&|name| {
+                message.attribute(name).map(super::message::filter_view)
+            }),
             FilterScope::MessageBody => {
                 let body = message.body_for(self.protocol.as_str());
                 if std::ptr::eq(body, message.message.as_str()) {

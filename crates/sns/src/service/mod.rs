@@ -19,28 +19,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use sluice_core::{AccountId, Clock, IdSource, Region, Scheduler};
+use sluice_core::{Clock, IdSource, RequestContext, Scheduler};
 
-pub use delivery::{DeliveryOptions, HttpRequest, HttpSink, QueueMessage, QueueSink};
+pub use delivery::{DeliveryOptions, EnqueueError, HttpRequest, HttpSink, QueueMessage, QueueSink};
 pub use signing::{CERT_PATH, CERT_PEM};
 
 use crate::engine::{Outbox, Platforms, Registry, Sms, TopicCell, TopicKey};
 use crate::SnsError;
-
-/// Who is calling and how they addressed Sluice.
-#[derive(Debug, Clone)]
-pub struct RequestContext {
-    pub account: AccountId,
-    pub region: Region,
-    /// Host (and port) the client addressed: SubscribeURL and UnsubscribeURL point there.
-    pub host: String,
-}
-
-impl RequestContext {
-    fn base_url(&self) -> String {
-        format!("http://{}", self.host)
-    }
-}
 
 /// What SNS needs from the rest of the process: queues to deliver into and an HTTP client.
 #[derive(Clone)]

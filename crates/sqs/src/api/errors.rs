@@ -3,15 +3,9 @@
 //! a new error cannot ship without its wire form.
 
 use sluice_wire::generic;
-use sluice_wire::{ErrorDescriptor, Fault, Protocol, ServiceWire};
+use sluice_wire::{ErrorDescriptor, Fault, Protocol};
 
 use crate::SqsError;
-
-pub const WIRE: ServiceWire = ServiceWire {
-    xml_namespace: "http://queue.amazonaws.com/doc/2012-11-05/",
-    json_type_prefix: "com.amazonaws.sqs#",
-    query_compatible: true,
-};
 
 const fn sender(type_name: &'static str, query_code: &'static str, status: u16) -> ErrorDescriptor {
     ErrorDescriptor {
@@ -26,8 +20,6 @@ pub fn describe(error: &SqsError) -> ErrorDescriptor {
     use SqsError as E;
     match error {
         // Framework errors, shared by every service.
-        E::InvalidAction(_) => generic::UNKNOWN_OPERATION,
-        E::MalformedQueryString(_) => generic::MALFORMED_QUERY_STRING,
         E::SerializationException(_) => generic::SERIALIZATION,
         E::MissingParameter(_) => generic::MISSING_PARAMETER,
         E::QueueDoesNotExist => sender(

@@ -21,11 +21,7 @@ pub struct AttributeValue {
     pub value: AttributeData,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AttributeData {
-    Text(String),
-    Binary(Vec<u8>),
-}
+pub use sluice_core::AttributeData;
 
 impl AttributeValue {
     fn transport_type(&self) -> u8 {
@@ -36,10 +32,7 @@ impl AttributeValue {
     }
 
     fn bytes(&self) -> &[u8] {
-        match &self.value {
-            AttributeData::Text(s) => s.as_bytes(),
-            AttributeData::Binary(b) => b,
-        }
+        self.value.bytes()
     }
 
     /// Bytes this attribute adds to the message size: name, type and value.

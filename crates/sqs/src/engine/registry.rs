@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use sluice_core::{AccountId, Region, Timestamp};
+use sluice_core::{AccountId, Arn, Region, Timestamp};
 use tokio::sync::Notify;
 
 use super::attributes::QueueAttributes;
@@ -23,7 +23,22 @@ pub struct QueueKey {
 
 impl QueueKey {
     pub fn arn(&self) -> String {
-        format!("arn:aws:sqs:{}:{}:{}", self.region, self.account, self.name)
+        Arn::format(
+            "sqs",
+            self.region.as_str(),
+            self.account.as_str(),
+            &self.name,
+        )
+    }
+
+    /// The queue an `arn:aws:sqs:<region>:<account>:<name>` names.
+    pub fn from_arn(arn: &Arn) -> Option<QueueKey> {
+        (arn.service == "sqs").then_some(())?;
+        Some(QueueKey {
+            account: AccountId::parse(&arn.account)?,
+            region: Region::parse(&arn.region)?,
+            name: arn.resource.clone(),
+        })
     }
 }
 

@@ -14,7 +14,7 @@ mod send;
 
 use std::sync::Arc;
 
-use sluice_core::{AccountId, Clock, IdSource, Region, Scheduler};
+use sluice_core::{AccountId, Clock, IdSource, RequestContext, Scheduler};
 use sluice_wire::queue_path;
 
 pub use inspect::{QueueSummary, PEEK_RECEIPT_HANDLE};
@@ -23,20 +23,6 @@ use move_tasks::MoveTasks;
 use crate::engine::{QueueCell, QueueKey, Registry, MAX_WAIT_TIME_SECONDS};
 use crate::SqsError;
 use sluice_core::Timestamp;
-
-/// Who is calling and how they addressed Sluice.
-#[derive(Debug, Clone)]
-pub struct RequestContext {
-    pub account: AccountId,
-    pub region: Region,
-    /// Host (and port) the client addressed, which queue URLs repeat so containers and
-    /// port-mapped clients get URLs they can reach.
-    pub host: String,
-    /// Request path: a Query request may be sent to the queue URL itself.
-    pub path: String,
-    /// `SenderId` stamped on the messages this request sends.
-    pub sender_id: Arc<str>,
-}
 
 /// The SQS operations of one process.
 #[derive(Debug, Clone)]

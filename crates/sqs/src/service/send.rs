@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use sluice_core::{sha256_hex, Timestamp};
+use sluice_core::{sha256_hex, QueueMessage, Timestamp};
 
 use super::batch::{check_batch, failed_entry};
 use super::{in_range, required, RequestContext, SqsService, Wakeups};
@@ -26,6 +26,56 @@ struct Prepared {
     attributes_size: usize,
     md5_of_attributes: Option<String>,
     md5_of_system_attributes: Option<String>,
+}
+
+/// A message to send, whoever asks: SendMessage's input with its bytes decoded, or a
+/// message another service of this process hands over.
+struct Outgoing {
+    body: Option<String>,
+    delay_seconds: Option<i64>,
+    group_id: Option<String>,
+    dedup_id: Option<String>,
+    /// Decoded where the request entered; a failure is reported where AWS's validation
+    /// order reaches the attributes.
+    attributes: Result<MessageAttributes, SqsError>,
+    system_attributes: AttributeInputs,
+}
+
+impl From<SendMessageInput> for Outgoing {
+    fn from(input: SendMessageInput) -> Outgoing {
+        Outgoing {
+            body: input.message_body,
+            delay_seconds: input.delay_seconds,
+            group_id: input.message_group_id,
+            dedup_id: input.message_deduplication_id,
+            attributes: convert_attributes(input.message_attributes),
+            system_attributes: input.message_system_attributes,
+        }
+    }
+}
+
+impl From<QueueMessage> for Outgoing {
+    fn from(message: QueueMessage) -> Outgoing {
+        let attributes = message
+            .attributes
+            .into_iter()
+            .map(|a| {
+                let value = AttributeValue {
+                    data_type: a.data_type,
+                    value: a.value,
+                };
+                (a.name, value)
+            })
+            .collect();
+        Outgoing {
+            body: Some(message.body),
+            delay_seconds: None,
+            group_id: message.group_id,
+            dedup_id: message.dedup_id,
+            attributes: Ok(attributes),
+            system_attributes: Vec::new(),
+        }
+    }
 }
 
 fn convert_attributes(inputs: AttributeInputs) -> Result<MessageAttributes, SqsError> {
@@ -56,8 +106,8 @@ fn convert_attributes(inputs: AttributeInputs) -> Result<MessageAttributes, SqsE
 
 /// Validates one message in AWS's order: body, delay, parameters foreign to standard queues,
 /// characters, user attributes, system attributes.
-fn prepare(input: SendMessageInput, kind: QueueKind) -> Result<Prepared, SqsError> {
-    let body = required(input.message_body, "MessageBody")?;
+fn prepare(input: Outgoing, kind: QueueKind) -> Result<Prepared, SqsError> {
+    let body = required(input.body, "MessageBody")?;
     if body.is_empty() {
         return Err(SqsError::MissingParameter("MessageBody"));
     }
@@ -74,7 +124,7 @@ fn prepare(input: SendMessageInput, kind: QueueKind) -> Result<Prepared, SqsErro
             "The request include parameter that is not valid for this queue type.",
         )
     };
-    let dedup_id = match (kind, input.message_deduplication_id) {
+    let dedup_id = match (kind, input.dedup_id) {
         (QueueKind::Standard, Some(id)) => {
             return Err(not_for_this_type("MessageDeduplicationId", &id))
         }
@@ -98,14 +148,14 @@ fn prepare(input: SendMessageInput, kind: QueueKind) -> Result<Prepared, SqsErro
         }
     };
     if let QueueKind::Fifo { .. } = kind {
-        if input.message_group_id.is_none() {
+        if input.group_id.is_none() {
             return Err(SqsError::MissingParameter("MessageGroupId"));
         }
         if let Some(delay) = delay_seconds {
             return Err(not_for_this_type("DelaySeconds", &delay));
         }
     }
-    if let Some(group) = &input.message_group_id {
+    if let Some(group) = &input.group_id {
         if !valid_group_or_dedup_id(group) {
             return Err(SqsError::invalid_param(
                 "MessageGroupId",
@@ -115,10 +165,10 @@ fn prepare(input: SendMessageInput, kind: QueueKind) -> Result<Prepared, SqsErro
         }
     }
     validate_text(&body)?;
-    let attributes = convert_attributes(input.message_attributes)?;
+    let attributes = input.attributes?;
     let attributes_size = validate_attributes(&attributes)?;
     let mut aws_trace_header = None;
-    for (name, value) in input.message_system_attributes {
+    for (name, value) in input.system_attributes {
         if name != "AWSTraceHeader" {
             return Err(SqsError::InvalidParameterValueMessage(format!(
                 "Message system attribute name '{name}' is invalid."
@@ -145,7 +195,7 @@ fn prepare(input: SendMessageInput, kind: QueueKind) -> Result<Prepared, SqsErro
             attributes,
             aws_trace_header,
             delay_seconds,
-            message_group_id: input.message_group_id,
+            message_group_id: input.group_id,
         },
         attributes_size,
     })
@@ -265,29 +315,30 @@ impl SqsService {
         mut input: SendMessageInput,
     ) -> Result<SendMessageOutput, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.take().as_deref())?;
-        self.send_to(&cell, &ctx.sender_id, input)
+        let sender_id: Arc<str> = ctx.caller_id().into();
+        self.send_to(&cell, &sender_id, input.into())
     }
 
-    /// Sends a message on behalf of another service of this process (SNS fan-out), with
-    /// SendMessage's validation: no HTTP round trip, no request context.
-    pub fn send_internal(
+    /// Enqueues a message another service of this process hands over (SNS fan-out), with
+    /// SendMessage's rules: no HTTP round trip, no API types.
+    pub fn enqueue(
         &self,
         queue: &QueueKey,
         sender_id: &Arc<str>,
-        input: SendMessageInput,
+        message: QueueMessage,
     ) -> Result<SendMessageOutput, SqsError> {
         let cell = self
             .registry
             .get(queue)
             .ok_or(SqsError::QueueDoesNotExist)?;
-        self.send_to(&cell, sender_id, input)
+        self.send_to(&cell, sender_id, message.into())
     }
 
     fn send_to(
         &self,
         cell: &QueueCell,
         sender_id: &Arc<str>,
-        input: SendMessageInput,
+        input: Outgoing,
     ) -> Result<SendMessageOutput, SqsError> {
         let kind = QueueKind::of(cell)?;
         let built = self.build(sender_id, prepare(input, kind)?);
@@ -322,6 +373,7 @@ impl SqsService {
                 sent,
             });
         }
+        let sender_id: Arc<str> = ctx.caller_id().into();
         let built: Vec<(String, Result<Built, SqsError>)> = input
             .entries
             .into_iter()
@@ -329,7 +381,7 @@ impl SqsService {
                 let id = entry.id.take().unwrap_or_default();
                 (
                     id,
-                    prepare(entry, kind).map(|p| self.build(&ctx.sender_id, p)),
+                    prepare(entry.into(), kind).map(|p| self.build(&sender_id, p)),
                 )
             })
             .collect();
