@@ -329,3 +329,29 @@ async fn tags_permissions_and_data_protection_are_stored() {
         .expect("get");
     assert_eq!(got.data_protection_policy(), Some(document));
 }
+
+/// `Tags=` (an empty list, as botocore sends `Tags=[]`) creates the topic, idempotently.
+#[tokio::test]
+async fn an_empty_tag_list_creates_the_topic() {
+    let t = TestServer::start().await;
+    let mut arns = Vec::new();
+    for _ in 0..2 {
+        let r = t
+            .query(
+                "/",
+                "Action=CreateTopic&Version=2010-03-31&Name=events&Tags=",
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        let arn = r
+            .body
+            .split("<TopicArn>")
+            .nth(1)
+            .and_then(|s| s.split("</TopicArn>").next())
+            .expect("arn")
+            .to_owned();
+        arns.push(arn);
+    }
+    assert_eq!(arns[0], "arn:aws:sns:us-east-1:000000000000:events");
+    assert_eq!(arns[0], arns[1]);
+}

@@ -307,3 +307,27 @@ async fn fifo_dead_letters_and_move_tasks_over_query() {
     );
     assert!(r.body.contains("<Status>COMPLETED</Status>"), "{}", r.body);
 }
+
+/// botocore and the JS SDK send an empty list as `Entries=`: AWS reads an empty list (and
+/// answers the batch rule), never `MalformedQueryString`. Recorded in
+/// `crates/wire/tests/golden/botocore-query/sqs-SendMessageBatch-empty.body`.
+#[tokio::test]
+async fn an_empty_list_is_an_empty_batch() {
+    let t = TestServer::start().await;
+    let url = t.queue("empty-batch").await;
+    for action in [
+        "SendMessageBatch",
+        "DeleteMessageBatch",
+        "ChangeMessageVisibilityBatch",
+    ] {
+        let form = format!("Action={action}&Version=2012-11-05&QueueUrl={url}&Entries=");
+        let r = t.query("/", &form).await;
+        assert_eq!(r.status, 400, "{action}: {}", r.body);
+        assert_eq!(
+            between(&r.body, "<Code>", "</Code>"),
+            vec!["AWS.SimpleQueueService.EmptyBatchRequest"],
+            "{action}: {}",
+            r.body
+        );
+    }
+}

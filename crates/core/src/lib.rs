@@ -5,18 +5,22 @@
 
 mod arn;
 mod attributes;
+mod batch;
 mod clock;
 mod context;
 mod digest;
 mod ids;
+mod paging;
 mod scheduler;
 mod time;
 
 pub use arn::{AccountId, Arn, Region};
 pub use attributes::{AttributeData, MessageAttribute, QueueMessage};
+pub use batch::{first_duplicate_id, valid_batch_entry_id, MAX_BATCH_ENTRIES};
 pub use clock::{Clock, ManualClock, Sleep, SystemClock};
 pub use context::{Principal, RequestContext};
 pub use digest::{md5_hex, sha256_hex};
 pub use ids::{format_uuid, IdSource};
+pub use paging::{page, page_start, Page};
 pub use scheduler::Scheduler;
 pub use time::Timestamp;

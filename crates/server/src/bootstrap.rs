@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
-use sluice_core::{AccountId, Region, RequestContext};
+use sluice_core::{AccountId, Arn, Region, RequestContext};
 use sluice_sns::api::input::{CreateTopicInput, SubscribeInput, Tag};
 use sluice_sqs::api::input::{CreateQueueInput, SetQueueAttributesInput};
 
@@ -240,7 +240,7 @@ impl Bootstrap {
             let target = if dlq.queue.starts_with("arn:") {
                 dlq.queue.clone()
             } else {
-                format!("arn:aws:sqs:{}:{}:{}", ctx.region, ctx.account, dlq.queue)
+                Arn::format("sqs", ctx.region.as_str(), ctx.account.as_str(), &dlq.queue)
             };
             let policy = serde_json::json!({
                 "deadLetterTargetArn": target,
@@ -294,11 +294,11 @@ impl Bootstrap {
             let topic_arn = if s.topic.starts_with("arn:") {
                 s.topic.clone()
             } else {
-                format!("arn:aws:sns:{}:{}:{}", ctx.region, ctx.account, s.topic)
+                Arn::format("sns", ctx.region.as_str(), ctx.account.as_str(), &s.topic)
             };
             let endpoint = if s.protocol == "sqs" && !s.endpoint.starts_with("arn:") {
                 let name = s.endpoint.rsplit('/').next().unwrap_or(&s.endpoint);
-                format!("arn:aws:sqs:{}:{}:{name}", ctx.region, ctx.account)
+                Arn::format("sqs", ctx.region.as_str(), ctx.account.as_str(), name)
             } else {
                 s.endpoint.clone()
             };

@@ -22,6 +22,7 @@ pub mod config;
 mod entry;
 mod metrics;
 mod respond;
+mod snapshot;
 mod state;
 
 use std::net::SocketAddr;

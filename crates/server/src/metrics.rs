@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::state::AppState;
+use crate::snapshot::Snapshot;
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -98,7 +98,7 @@ impl Metrics {
     }
 
     /// The Prometheus text exposition of requests and resources.
-    pub fn render(&self, app: &AppState) -> String {
+    pub(crate) fn render(&self, resources: &Snapshot) -> String {
         let mut out = String::with_capacity(8192);
         out.push_str("# HELP sluice_requests_total Requests answered, by service, operation and HTTP status.\n# TYPE sluice_requests_total counter\n");
         for s in &self.services {
@@ -148,7 +148,7 @@ impl Metrics {
             }
         }
         out.push_str("# HELP sluice_sqs_messages Messages in a queue, by state.\n# TYPE sluice_sqs_messages gauge\n");
-        for q in app.sqs.summaries() {
+        for q in &resources.queues {
             let labels = format!(
                 "queue=\"{}\",account=\"{}\",region=\"{}\"",
                 escape(&q.name),
@@ -156,15 +156,15 @@ impl Metrics {
                 q.region
             );
             for (state, n) in [
-                ("visible", q.counts.visible),
-                ("in_flight", q.counts.in_flight),
-                ("delayed", q.counts.delayed),
+                ("visible", q.messages),
+                ("in_flight", q.messages_in_flight),
+                ("delayed", q.messages_delayed),
             ] {
                 let _ = writeln!(out, "sluice_sqs_messages{{{labels},state=\"{state}\"}} {n}");
             }
         }
-        let topics = app.sns.registry().all_topics();
-        let subscriptions: usize = topics.iter().map(|t| t.subscribers().len()).sum();
+        let topics = &resources.topics;
+        let subscriptions: usize = topics.iter().map(|t| t.subscriptions.len()).sum();
         let _ = writeln!(
             out,
             "# HELP sluice_sns_topics SNS topics.\n# TYPE sluice_sns_topics gauge\nsluice_sns_topics {}",
@@ -175,11 +175,12 @@ impl Metrics {
             "# HELP sluice_sns_subscriptions SNS subscriptions.\n# TYPE sluice_sns_subscriptions gauge\nsluice_sns_subscriptions {subscriptions}"
         );
         out.push_str("# HELP sluice_kinesis_records Records held by a stream.\n# TYPE sluice_kinesis_records gauge\n");
-        for (arn, _, records) in app.kinesis.summaries() {
+        for stream in &resources.streams {
             let _ = writeln!(
                 out,
-                "sluice_kinesis_records{{stream=\"{}\"}} {records}",
-                escape(&arn)
+                "sluice_kinesis_records{{stream=\"{}\"}} {}",
+                escape(&stream.arn),
+                stream.records
             );
         }
         out

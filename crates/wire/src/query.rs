@@ -168,6 +168,8 @@ pub const MAX_PARAMETERS: usize = 4096;
 /// ordered by value; a single leaf is a one-element list.
 pub(crate) fn list_items(node: &QueryNode) -> Result<Vec<&QueryNode>, QueryError> {
     match node {
+        // `Entries=` is how botocore and the JS SDK send an empty list; AWS reads it so.
+        QueryNode::Leaf(s) if s.is_empty() => Ok(Vec::new()),
         QueryNode::Leaf(_) => Ok(vec![node]),
         QueryNode::Branch(map) => {
             if let (1, Some(inner)) = (map.len(), map.get("member")) {
@@ -189,6 +191,9 @@ pub(crate) fn list_items(node: &QueryNode) -> Result<Vec<&QueryNode>, QueryError
 /// Children of a branch read as a map: a sole `entry` child is unwrapped; a list of
 /// key/value entries becomes a map; otherwise the children themselves.
 pub(crate) fn map_entries(node: &QueryNode) -> Result<Vec<(&str, &QueryNode)>, QueryError> {
+    if matches!(node, QueryNode::Leaf(s) if s.is_empty()) {
+        return Ok(Vec::new());
+    }
     let QueryNode::Branch(map) = node else {
         return Err(QueryError(format!("Expected a map, found {}", node.kind())));
     };
@@ -287,6 +292,16 @@ mod tests {
         let input = Input::deserialize(&t).expect("decodes");
         assert_eq!(input.attribute_names, vec!["All"]);
         assert_eq!(input.attributes["k"], "v");
+    }
+
+    #[test]
+    fn an_empty_value_is_an_empty_list_or_map() {
+        // What botocore and the JS SDK send for `AttributeNames=[]` and `Attributes={}`.
+        let t = tree("QueueName=q&AttributeName=&Attribute=&MessageAttribute=");
+        let input = Input::deserialize(&t).expect("decodes");
+        assert!(input.attribute_names.is_empty());
+        assert!(input.attributes.is_empty());
+        assert!(input.message_attributes.is_empty());
     }
 
     #[test]

@@ -1,57 +1,18 @@
 //! Opaque token encoding shared by shard iterators and pagination tokens: a tiny
-//! length-prefixed byte writer/reader and standard base64 (with padding), so tokens look like
+//! length-prefixed byte writer/reader and standard base64 (with padding, the `base64` crate), so tokens look like
 //! AWS's and decoding arbitrary client input never panics.
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 
 /// Standard base64 with `=` padding.
 pub fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk.first().copied().unwrap_or(0),
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                let idx = ((n >> (18 - 6 * i)) & 0x3F) as usize;
-                out.push(char::from(ALPHABET.get(idx).copied().unwrap_or(b'A')));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    STANDARD.encode(bytes)
 }
 
-/// Decodes what `base64_encode` produced; `None` for anything malformed.
+/// Decodes standard padded base64; `None` for anything malformed.
 pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    if bytes.len() % 4 != 0 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-    let chunks = bytes.len() / 4;
-    for (ci, chunk) in bytes.chunks(4).enumerate() {
-        let mut n = 0u32;
-        let mut pad = 0;
-        for (i, &c) in chunk.iter().enumerate() {
-            let v = match c {
-                b'=' if ci + 1 == chunks && i >= 2 => {
-                    pad += 1;
-                    0
-                }
-                _ if pad > 0 => return None,
-                _ => u32::try_from(ALPHABET.iter().position(|&a| a == c)?).ok()?,
-            };
-            n = (n << 6) | v;
-        }
-        let decoded = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-        out.extend_from_slice(decoded.get(..3 - pad)?);
-    }
-    Some(out)
+    STANDARD.decode(text).ok()
 }
 
 /// Appends fields to a token.

@@ -21,6 +21,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::respond::{error, json_response, typed};
+use crate::snapshot::Snapshot;
 use crate::state::AppState;
 
 type App = State<Arc<AppState>>;
@@ -85,7 +86,7 @@ async fn metrics(State(app): App) -> Response {
     typed(
         StatusCode::OK,
         "text/plain; version=0.0.4",
-        Body::from(app.metrics.render(&app)),
+        Body::from(app.metrics.render(&Snapshot::take(&app))),
     )
 }
 
@@ -101,60 +102,15 @@ async fn reset(State(app): App) -> Response {
     json_response(StatusCode::OK, json!({ "reset": true }))
 }
 
-/// Every queue with its counts and every topic with its subscriptions.
+/// Every queue with its counts, every topic with its subscriptions, every stream.
 async fn resources(State(app): App) -> Response {
-    let queues: Vec<Value> = app
-        .sqs
-        .summaries()
-        .into_iter()
-        .map(|q| {
-            json!({
-                "name": q.name,
-                "arn": q.arn,
-                "account": q.account,
-                "region": q.region,
-                "fifo": q.fifo,
-                "messages": q.counts.visible,
-                "messages_in_flight": q.counts.in_flight,
-                "messages_delayed": q.counts.delayed,
-            })
-        })
-        .collect();
-    let topics: Vec<Value> = app
-        .sns
-        .registry()
-        .all_topics()
-        .into_iter()
-        .map(|t| {
-            let subscriptions: Vec<Value> = t
-                .subscribers()
-                .iter()
-                .map(|s| {
-                    json!({
-                        "arn": s.arn.as_ref(),
-                        "protocol": s.protocol.as_str(),
-                        "endpoint": s.endpoint,
-                        "confirmed": s.is_confirmed(),
-                    })
-                })
-                .collect();
-            json!({ "arn": t.arn.as_ref(), "fifo": t.fifo, "subscriptions": subscriptions })
-        })
-        .collect();
-    let streams: Vec<Value> = app
-        .kinesis
-        .summaries()
-        .into_iter()
-        .map(|(arn, open_shards, records)| {
-            json!({ "arn": arn, "open_shards": open_shards, "records": records })
-        })
-        .collect();
+    let snapshot = Snapshot::take(&app);
     json_response(
         StatusCode::OK,
         json!({
-            "sqs": { "queues": queues },
-            "sns": { "topics": topics },
-            "kinesis": { "streams": streams },
+            "sqs": { "queues": snapshot.queues },
+            "sns": { "topics": snapshot.topics },
+            "kinesis": { "streams": snapshot.streams },
         }),
     )
 }

@@ -198,13 +198,29 @@ pub struct PublishBatchSuccess {
     pub sequence_number: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
+/// A failed PublishBatch entry: the service's error, coded here (by the error table).
+#[derive(Debug)]
 pub struct PublishBatchFailure {
     pub id: String,
-    pub code: String,
-    pub message: String,
-    pub sender_fault: bool,
+    pub error: crate::SnsError,
+}
+
+impl PublishBatchFailure {
+    fn sender_fault(&self) -> bool {
+        super::errors::describe(&self.error).fault == sluice_wire::Fault::Sender
+    }
+}
+
+impl Serialize for PublishBatchFailure {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut entry = s.serialize_struct("PublishBatchFailure", 4)?;
+        entry.serialize_field("Id", &self.id)?;
+        entry.serialize_field("Code", super::errors::describe(&self.error).query_code)?;
+        entry.serialize_field("Message", &self.error.to_string())?;
+        entry.serialize_field("SenderFault", &self.sender_fault())?;
+        entry.end()
+    }
 }
 
 #[derive(Debug, Default, Serialize)]
@@ -228,9 +244,12 @@ impl WriteXml for PublishBatchOutput {
         for f in &self.failed {
             w.open("member")
                 .elem("Id", &f.id)
-                .elem("Code", &f.code)
-                .elem("Message", &f.message)
-                .elem("SenderFault", if f.sender_fault { "true" } else { "false" })
+                .elem("Code", super::errors::describe(&f.error).query_code)
+                .elem("Message", &f.error.to_string())
+                .elem(
+                    "SenderFault",
+                    if f.sender_fault() { "true" } else { "false" },
+                )
                 .close("member");
         }
         w.close("Failed");

@@ -11,7 +11,9 @@ mod platform;
 mod registry;
 mod sms;
 mod subscription;
+pub(crate) mod subscription_rules;
 mod topic;
+pub(crate) mod topic_rules;
 
 pub use message::{
     valid_number, AttributeData, FifoFacts, MessageAttribute, Published, MAX_MESSAGE_ATTRIBUTES,
@@ -23,7 +25,7 @@ pub use names::{
 };
 pub use outbox::{Outbox, OutboxKind, OutboxRecord, OUTBOX_CAPACITY};
 pub use platform::{PlatformApplication, PlatformEndpoint, PlatformState, Platforms, PLATFORMS};
-pub use registry::{Page, Registry, PAGE_SIZE};
+pub use registry::{Registry, PAGE_SIZE};
 pub use sms::{valid_e164, SandboxNumber, Sms, SmsAccount, SMS_ATTRIBUTES};
 pub use subscription::{DeliveryProtocol, Filter, Subscription, SubscriptionSettings};
 pub use topic::{Accepted, FifoAdmission, Topic, TopicCell, DEDUP_WINDOW_MS};

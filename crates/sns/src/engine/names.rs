@@ -13,7 +13,12 @@ pub struct TopicKey {
 
 impl TopicKey {
     pub fn arn(&self) -> String {
-        format!("arn:aws:sns:{}:{}:{}", self.region, self.account, self.name)
+        Arn::format(
+            "sns",
+            self.region.as_str(),
+            self.account.as_str(),
+            &self.name,
+        )
     }
 
     /// A topic ARN: `arn:aws:sns:<region>:<12-digit account>:<name>` with no further colon.
@@ -61,7 +66,12 @@ pub fn platform_application_arn(
     platform: &str,
     name: &str,
 ) -> String {
-    format!("arn:aws:sns:{region}:{account}:app/{platform}/{name}")
+    Arn::format(
+        "sns",
+        region.as_str(),
+        account.as_str(),
+        &format!("app/{platform}/{name}"),
+    )
 }
 
 /// `(platform, name)` of a platform application ARN.

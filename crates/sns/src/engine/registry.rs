@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use sluice_core::{page, Page};
+
 use super::subscription::{DeliveryProtocol, Subscription};
 use super::topic::TopicCell;
 
@@ -20,13 +22,6 @@ pub struct Registry {
 struct State {
     topics: BTreeMap<Arc<str>, Arc<TopicCell>>,
     subscriptions: BTreeMap<Arc<str>, Arc<Subscription>>,
-}
-
-/// One page of a listing and the token for the next.
-#[derive(Debug)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_token: Option<String>,
 }
 
 impl Registry {
@@ -72,10 +67,10 @@ impl Registry {
         Some(cell)
     }
 
-    /// Topics whose ARN starts with `prefix` (one account and region), after `token`.
-    pub fn topics_page(&self, prefix: &str, token: Option<&str>) -> Page<Arc<TopicCell>> {
+    /// Topics whose ARN starts with `prefix` (one account and region), from `start`.
+    pub fn topics_page(&self, prefix: &str, start: Option<&str>) -> Page<Arc<TopicCell>> {
         let state = self.read();
-        page(&state.topics, prefix, token, |_| true)
+        page_of(&state.topics, prefix, start, |_| true)
     }
 
     pub fn subscription(&self, arn: &str) -> Option<Arc<Subscription>> {
@@ -127,15 +122,15 @@ impl Registry {
         Some(sub)
     }
 
-    /// Subscriptions whose ARN starts with `prefix` and that `keep` accepts, after `token`.
+    /// Subscriptions whose ARN starts with `prefix` and that `keep` accepts, from `start`.
     pub fn subscriptions_page(
         &self,
         prefix: &str,
-        token: Option<&str>,
+        start: Option<&str>,
         keep: impl Fn(&Subscription) -> bool,
     ) -> Page<Arc<Subscription>> {
         let state = self.read();
-        page(&state.subscriptions, prefix, token, |s| keep(s))
+        page_of(&state.subscriptions, prefix, start, |s| keep(s))
     }
 
     /// Every topic, for inspection and metrics.
@@ -149,29 +144,18 @@ impl Registry {
     }
 }
 
-/// A page of `map`'s values under `prefix`, starting at the key `token` names. The token is
-/// the first key of the next page, so a page never repeats or skips an item that stays.
-fn page<V: Clone>(
+/// A page of `map`'s values under `prefix` that `keep` accepts, from the key `start`.
+fn page_of<V: Clone>(
     map: &BTreeMap<Arc<str>, V>,
     prefix: &str,
-    token: Option<&str>,
+    start: Option<&str>,
     keep: impl Fn(&V) -> bool,
 ) -> Page<V> {
-    let start = token.unwrap_or(prefix);
-    let mut items = Vec::new();
-    let mut next_token = None;
-    for (key, value) in map.range::<str, _>((Bound::Included(start), Bound::Unbounded)) {
-        if !key.starts_with(prefix) {
-            break;
-        }
-        if !keep(value) {
-            continue;
-        }
-        if items.len() == PAGE_SIZE {
-            next_token = Some(key.to_string());
-            break;
-        }
-        items.push(value.clone());
-    }
-    Page { items, next_token }
+    let from = start.unwrap_or(prefix);
+    let entries = map
+        .range::<str, _>((Bound::Included(from), Bound::Unbounded))
+        .take_while(|(key, _)| key.starts_with(prefix))
+        .filter(|(_, value)| keep(value))
+        .map(|(key, value)| (key.clone(), value.clone()));
+    page(entries, start, PAGE_SIZE)
 }

@@ -9,9 +9,7 @@ mod platform;
 mod publish;
 mod signing;
 mod sms;
-mod subscription_rules;
 mod subscriptions;
-mod topic_rules;
 mod topics;
 
 use std::fmt;
@@ -130,3 +128,15 @@ fn parse_topic_arn(arn: &str) -> Result<TopicKey, SnsError> {
 
 /// A future an `HttpSink` returns.
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+/// The key a listing's `NextToken` names, which must lie under `prefix` (the caller's own
+/// topics, subscriptions or applications), else AWS's "Invalid parameter: NextToken".
+fn page_start_under(token: Option<&str>, prefix: &str) -> Result<Option<String>, SnsError> {
+    token
+        .map(|token| {
+            sluice_core::page_start(token)
+                .filter(|start| start.starts_with(prefix))
+                .ok_or_else(|| SnsError::invalid("NextToken"))
+        })
+        .transpose()
+}

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::{RequestContext, SnsService};
+use sluice_core::{page, Arn, Page};
+
+use super::{page_start_under, RequestContext, SnsService};
 use crate::api::input::*;
 use crate::api::output::*;
 use crate::engine::{
@@ -67,27 +69,6 @@ fn check_endpoint_attributes(attributes: &[(String, String)]) -> Result<(), SnsE
         }
     }
     Ok(())
-}
-
-/// A page of `map`'s items after the key `token`.
-fn page<'a, V>(
-    map: impl Iterator<Item = (&'a String, &'a V)>,
-    token: Option<&str>,
-) -> (Vec<&'a V>, Option<String>)
-where
-    V: 'a,
-{
-    let mut items = Vec::new();
-    for (k, v) in map {
-        if token.is_some_and(|t| k.as_str() < t) {
-            continue;
-        }
-        if items.len() == PAGE_SIZE {
-            return (items, Some(k.clone()));
-        }
-        items.push(v);
-    }
-    (items, None)
 }
 
 impl SnsService {
@@ -190,14 +171,16 @@ impl SnsService {
         ctx: &RequestContext,
         input: NextTokenInput,
     ) -> Result<ListPlatformApplicationsOutput, SnsError> {
-        let prefix = format!("arn:aws:sns:{}:{}:app/", ctx.region, ctx.account);
+        let prefix = Arn::format("sns", ctx.region.as_str(), ctx.account.as_str(), "app/");
+        let start = page_start_under(input.next_token.as_deref(), &prefix)?;
         let state = self.platforms.lock();
-        let (items, next_token) = page(
+        let Page { items, next_token } = page(
             state
                 .applications
                 .iter()
                 .filter(|(k, _)| k.starts_with(&prefix)),
-            input.next_token.as_deref(),
+            start.as_deref(),
+            PAGE_SIZE,
         );
         Ok(ListPlatformApplicationsOutput {
             platform_applications: items
@@ -315,12 +298,14 @@ impl SnsService {
         if !state.applications.contains_key(app_arn) {
             return Err(app_not_found());
         }
-        let (items, next_token) = page(
+        let start = page_start_under(input.next_token.as_deref(), "")?;
+        let Page { items, next_token } = page(
             state
                 .endpoints
                 .iter()
                 .filter(|(_, e)| e.application_arn == app_arn),
-            input.next_token.as_deref(),
+            start.as_deref(),
+            PAGE_SIZE,
         );
         Ok(ListEndpointsOutput {
             endpoints: items

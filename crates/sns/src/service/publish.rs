@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use sluice_core::sha256_hex;
+use sluice_core::{first_duplicate_id, sha256_hex, valid_batch_entry_id, MAX_BATCH_ENTRIES};
 
 use super::message_check::{check, precheck, Checked, MessageFields};
 use super::{parse_topic_arn, topics, RequestContext, SnsService};
@@ -19,9 +19,6 @@ use crate::SnsError;
 /// AWS's answer to a FIFO message with neither a deduplication id nor content-based
 /// deduplication.
 const NO_DEDUP_ID: &str = "The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly";
-
-/// Most entries one PublishBatch may carry.
-const MAX_BATCH_ENTRIES: usize = 10;
 
 impl SnsService {
     pub async fn publish(
@@ -210,21 +207,11 @@ impl SnsService {
         if entries.is_empty() {
             return Err(SnsError::EmptyBatchRequest);
         }
-        let mut ids: Vec<&str> = Vec::with_capacity(entries.len());
-        for entry in &entries {
-            let id = entry.id.as_deref().unwrap_or_default();
-            if ids.contains(&id) {
-                return Err(SnsError::BatchEntryIdsNotDistinct);
-            }
-            ids.push(id);
+        let ids = || entries.iter().map(|e| e.id.as_deref().unwrap_or_default());
+        if first_duplicate_id(ids()).is_some() {
+            return Err(SnsError::BatchEntryIdsNotDistinct);
         }
-        if ids.iter().any(|id| {
-            id.is_empty()
-                || id.len() > 80
-                || !id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        }) {
+        if !ids().all(valid_batch_entry_id) {
             return Err(SnsError::InvalidBatchEntryId);
         }
         let mut checked = Vec::with_capacity(entries.len());
@@ -258,15 +245,7 @@ impl SnsService {
                     message_id: published.message_id,
                     sequence_number: published.sequence_number,
                 }),
-                Err(e) => {
-                    let desc = crate::api::errors::describe(&e);
-                    out.failed.push(PublishBatchFailure {
-                        id,
-                        code: desc.query_code.to_owned(),
-                        message: e.to_string(),
-                        sender_fault: desc.fault == sluice_wire::Fault::Sender,
-                    });
-                }
+                Err(error) => out.failed.push(PublishBatchFailure { id, error }),
             }
         }
         Ok(out)

@@ -4,8 +4,10 @@
 
 use std::sync::Arc;
 
-use super::subscription_rules::*;
-use super::{parse_topic_arn, topics, RequestContext, SnsService};
+use crate::engine::subscription_rules::*;
+use sluice_core::Arn;
+
+use super::{page_start_under, parse_topic_arn, topics, RequestContext, SnsService};
 use crate::api::input::*;
 use crate::api::output::*;
 use crate::engine::{DeliveryProtocol, Subscription, SubscriptionSettings};
@@ -25,7 +27,7 @@ impl SnsService {
             ))
         })?;
         let endpoint = input.endpoint.unwrap_or_default();
-        check_endpoint(self, protocol, &endpoint, &topic)?;
+        check_endpoint(&self.platforms, protocol, &endpoint, &topic)?;
         let mut settings = SubscriptionSettings {
             confirmed: !protocol.needs_confirmation(),
             ..SubscriptionSettings::default()
@@ -164,7 +166,7 @@ impl SnsService {
         ctx: &RequestContext,
         input: NextTokenInput,
     ) -> Result<ListSubscriptionsOutput, SnsError> {
-        let prefix = format!("arn:aws:sns:{}:{}:", ctx.region, ctx.account);
+        let prefix = Arn::format("sns", ctx.region.as_str(), ctx.account.as_str(), "");
         self.subscription_listing(&prefix, input.next_token.as_deref())
     }
 
@@ -183,10 +185,10 @@ impl SnsService {
         prefix: &str,
         token: Option<&str>,
     ) -> Result<ListSubscriptionsOutput, SnsError> {
-        if token.is_some_and(|t| !t.starts_with(prefix)) {
-            return Err(SnsError::invalid("NextToken"));
-        }
-        let page = self.registry.subscriptions_page(prefix, token, |_| true);
+        let start = page_start_under(token, prefix)?;
+        let page = self
+            .registry
+            .subscriptions_page(prefix, start.as_deref(), |_| true);
         Ok(ListSubscriptionsOutput {
             subscriptions: page
                 .items

@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 
-use super::topic_rules::*;
-use super::{parse_topic_arn, RequestContext, SnsService};
+use crate::engine::topic_rules::*;
+use sluice_core::Arn;
+
+use super::{page_start_under, parse_topic_arn, RequestContext, SnsService};
 use crate::api::input::*;
 use crate::api::output::*;
 use crate::engine::{valid_topic_name, Topic, TopicCell, TopicKey};
@@ -39,7 +41,7 @@ impl SnsService {
         for (key, value) in &attributes {
             check_attribute(key, value, fifo)?;
         }
-        let tags = convert_tags(input.tags)?;
+        let tags = convert_tags(input.tags.into_iter().map(|t| (t.key, t.value)))?;
         let key = TopicKey {
             account: ctx.account.clone(),
             region: ctx.region.clone(),
@@ -109,15 +111,9 @@ impl SnsService {
         ctx: &RequestContext,
         input: NextTokenInput,
     ) -> Result<ListTopicsOutput, SnsError> {
-        let prefix = format!("arn:aws:sns:{}:{}:", ctx.region, ctx.account);
-        if let Some(token) = &input.next_token {
-            if !token.starts_with(&prefix) {
-                return Err(SnsError::invalid("NextToken"));
-            }
-        }
-        let page = self
-            .registry
-            .topics_page(&prefix, input.next_token.as_deref());
+        let prefix = Arn::format("sns", ctx.region.as_str(), ctx.account.as_str(), "");
+        let start = page_start_under(input.next_token.as_deref(), &prefix)?;
+        let page = self.registry.topics_page(&prefix, start.as_deref());
         Ok(ListTopicsOutput {
             topics: page
                 .items
@@ -247,7 +243,7 @@ impl SnsService {
         input: TagResourceInput,
     ) -> Result<EmptyResult, SnsError> {
         let cell = self.resource(input.resource_arn.as_deref(), resource_not_found)?;
-        let tags = convert_tags(input.tags)?;
+        let tags = convert_tags(input.tags.into_iter().map(|t| (t.key, t.value)))?;
         let mut topic = cell.lock();
         let mut merged = topic.tags.clone();
         for (k, v) in tags {

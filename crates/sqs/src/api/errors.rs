@@ -103,3 +103,13 @@ pub fn message(error: &SqsError, protocol: Protocol) -> String {
         _ => error.to_string(),
     }
 }
+
+/// The message of a failed batch entry, which for a bad receipt handle quotes it.
+pub fn batch_entry_message(error: &SqsError) -> String {
+    match error {
+        SqsError::ReceiptHandleIsInvalid(handle) => {
+            format!("The receipt handle \"{handle}\" is not valid for this queue.")
+        }
+        other => other.to_string(),
+    }
+}

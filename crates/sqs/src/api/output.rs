@@ -236,27 +236,43 @@ impl WriteXml for SendMessageOutput {
     }
 }
 
-/// A failed entry of a batch request.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
+/// A failed entry of a batch request: the service's error, coded here (by the error
+/// table) as both protocols show it.
+#[derive(Debug)]
 pub struct BatchResultErrorEntry {
     pub id: String,
-    pub sender_fault: bool,
-    pub code: String,
-    pub message: String,
+    pub error: crate::SqsError,
 }
 
 impl BatchResultErrorEntry {
     fn write(&self, w: &mut XmlWriter) {
+        let desc = super::errors::describe(&self.error);
         w.open("BatchResultErrorEntry")
             .elem("Id", &self.id)
             .elem(
                 "SenderFault",
-                if self.sender_fault { "true" } else { "false" },
+                if desc.fault == sluice_wire::Fault::Sender {
+                    "true"
+                } else {
+                    "false"
+                },
             )
-            .elem("Code", &self.code)
-            .elem("Message", &self.message)
+            .elem("Code", desc.query_code)
+            .elem("Message", &super::errors::batch_entry_message(&self.error))
             .close("BatchResultErrorEntry");
+    }
+}
+
+impl Serialize for BatchResultErrorEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let desc = super::errors::describe(&self.error);
+        let mut entry = s.serialize_struct("BatchResultErrorEntry", 4)?;
+        entry.serialize_field("Id", &self.id)?;
+        entry.serialize_field("SenderFault", &(desc.fault == sluice_wire::Fault::Sender))?;
+        entry.serialize_field("Code", desc.query_code)?;
+        entry.serialize_field("Message", &super::errors::batch_entry_message(&self.error))?;
+        entry.end()
     }
 }
 

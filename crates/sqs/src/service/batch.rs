@@ -3,12 +3,10 @@
 
 use std::collections::HashSet;
 
-use crate::api::errors::describe;
 use crate::api::input::ReceiptEntry;
 use crate::api::output::{BatchResultErrorEntry, IdBatchOutput, IdEntry};
 use crate::SqsError;
-
-const MAX_BATCH_ENTRIES: usize = 10;
+use sluice_core::{valid_batch_entry_id, MAX_BATCH_ENTRIES};
 
 /// Request-level batch checks, which fail the whole request: entry count, then ids.
 pub(super) fn check_batch<'a>(
@@ -23,12 +21,7 @@ pub(super) fn check_batch<'a>(
     let mut seen = HashSet::new();
     for id in ids {
         let id = id.unwrap_or_default();
-        let valid = !id.is_empty()
-            && id.len() <= 80
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-        if !valid {
+        if !valid_batch_entry_id(id) {
             return Err(SqsError::InvalidBatchEntryId);
         }
         if !seen.insert(id) {
@@ -38,20 +31,9 @@ pub(super) fn check_batch<'a>(
     Ok(())
 }
 
-/// A failed batch entry, coded as in the Query protocol.
-pub(super) fn failed_entry(id: String, error: &SqsError) -> BatchResultErrorEntry {
-    let message = match error {
-        SqsError::ReceiptHandleIsInvalid(handle) => {
-            format!("The receipt handle \"{handle}\" is not valid for this queue.")
-        }
-        other => other.to_string(),
-    };
-    BatchResultErrorEntry {
-        id,
-        sender_fault: true,
-        code: describe(error).query_code.to_owned(),
-        message,
-    }
+/// A failed batch entry; the API layer codes the error.
+pub(super) fn failed_entry(id: String, error: SqsError) -> BatchResultErrorEntry {
+    BatchResultErrorEntry { id, error }
 }
 
 /// Runs `op` on each entry, collecting successes and failures by entry id.
@@ -70,7 +52,7 @@ pub(super) fn id_batch(
         let id = entry.id.unwrap_or_default();
         match result {
             Ok(()) => out.successful.push(IdEntry { id }),
-            Err(e) => out.failed.push(failed_entry(id, &e)),
+            Err(e) => out.failed.push(failed_entry(id, e)),
         }
     }
     out

@@ -1,8 +1,5 @@
 //! Queue operations: create, look up, list, delete, attributes, tags, purge.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-
 use super::redrive::{parse_redrive_allow_policy, parse_redrive_policy};
 use super::{required, RequestContext, SqsService};
 use crate::api::input::{
@@ -100,14 +97,11 @@ pub(super) fn max_results(value: Option<i64>) -> Result<Option<u16>, SqsError> {
         .transpose()
 }
 
-/// A list operation's `NextToken`: the last name of the previous page.
-pub(super) fn decode_token(token: Option<String>) -> Result<Option<String>, SqsError> {
+/// The queue name a list operation's `NextToken` starts from.
+pub(super) fn page_start(token: Option<String>) -> Result<Option<String>, SqsError> {
     token
         .map(|t| {
-            URL_SAFE_NO_PAD
-                .decode(&t)
-                .ok()
-                .and_then(|b| String::from_utf8(b).ok())
+            sluice_core::page_start(&t)
                 .ok_or_else(|| SqsError::invalid_param("NextToken", t, "Invalid NextToken value."))
         })
         .transpose()
@@ -201,26 +195,20 @@ impl SqsService {
         input: ListQueuesInput,
     ) -> Result<ListQueuesOutput, SqsError> {
         let max = max_results(input.max_results)?;
-        let after = decode_token(input.next_token)?;
+        let start = page_start(input.next_token)?;
         let prefix = input.queue_name_prefix.unwrap_or_default();
         let names = self.registry.names(&ctx.account, &ctx.region, &prefix);
-        let start = after
-            .as_deref()
-            .map_or(0, |last| names.partition_point(|n| n.as_str() <= last));
         let limit = usize::from(max.unwrap_or(1000));
-        let page = &names[start..(start + limit).min(names.len())];
-        let more = start + page.len() < names.len();
-        let next_token = match (max, more, page.last()) {
-            (Some(_), true, Some(last)) => Some(URL_SAFE_NO_PAD.encode(last)),
-            _ => None,
-        };
+        let page = sluice_core::page(names.iter().map(|n| (n, n)), start.as_deref(), limit);
         let queue_urls = page
+            .items
             .iter()
             .map(|name| Self::queue_url(ctx, &ctx.account, name))
             .collect();
         Ok(ListQueuesOutput {
             queue_urls,
-            next_token,
+            // Without MaxResults, AWS answers up to 1000 and no token.
+            next_token: page.next_token.filter(|_| max.is_some()),
         })
     }
 

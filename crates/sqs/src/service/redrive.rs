@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use serde_json::{Map, Value};
 use sluice_core::{AccountId, Arn, Region, Timestamp};
 
@@ -222,7 +220,7 @@ impl SqsService {
         let cell = self.resolve(ctx, input.queue_url.as_deref())?;
         let arn = cell.key.arn();
         let max = super::queues::max_results(input.max_results)?;
-        let after = super::queues::decode_token(input.next_token)?;
+        let start = super::queues::page_start(input.next_token)?;
         let mut sources: Vec<QueueKey> = self
             .registry
             .all()
@@ -238,21 +236,20 @@ impl SqsService {
             .map(|c| c.key.clone())
             .collect();
         sources.sort_by(|a, b| a.name.cmp(&b.name));
-        let start = after.as_deref().map_or(0, |last| {
-            sources.partition_point(|k| k.name.as_str() <= last)
-        });
         let limit = usize::from(max.unwrap_or(1000));
-        let page = &sources[start..(start + limit).min(sources.len())];
-        let next_token = match (max, start + page.len() < sources.len(), page.last()) {
-            (Some(_), true, Some(last)) => Some(URL_SAFE_NO_PAD.encode(&last.name)),
-            _ => None,
-        };
+        let page = sluice_core::page(
+            sources.iter().map(|k| (k.name.as_str(), k)),
+            start.as_deref(),
+            limit,
+        );
         Ok(ListDeadLetterSourceQueuesOutput {
             queue_urls: page
+                .items
                 .iter()
                 .map(|k| Self::queue_url(ctx, &k.account, &k.name))
                 .collect(),
-            next_token,
+            // Without MaxResults, AWS answers up to 1000 and no token.
+            next_token: page.next_token.filter(|_| max.is_some()),
         })
     }
 }

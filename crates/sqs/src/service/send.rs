@@ -398,7 +398,7 @@ impl SqsService {
                         out.successful
                             .push(SendMessageBatchResultEntry { id, sent });
                     }
-                    Err(e) => out.failed.push(failed_entry(id, &e)),
+                    Err(e) => out.failed.push(failed_entry(id, e)),
                 }
             }
         }

@@ -4,15 +4,14 @@
 
 use serde_json::{json, Value};
 
-use crate::api::input::Tag;
-use crate::engine::{Topic, TopicCell};
+use super::{Topic, TopicCell};
 use crate::SnsError;
 
 /// Most tags one topic may carry.
-pub(super) const MAX_TAGS: usize = 50;
+pub(crate) const MAX_TAGS: usize = 50;
 
 /// Attributes SetTopicAttributes takes on every topic.
-pub(super) const SETTABLE: &[&str] = &[
+pub(crate) const SETTABLE: &[&str] = &[
     "DeliveryPolicy",
     "DisplayName",
     "Policy",
@@ -36,14 +35,14 @@ pub(super) const SETTABLE: &[&str] = &[
     "SQSFailureFeedbackRoleArn",
 ];
 /// Attributes only FIFO topics take.
-pub(super) const FIFO_ONLY: &[&str] = &[
+pub(crate) const FIFO_ONLY: &[&str] = &[
     "ContentBasedDeduplication",
     "ArchivePolicy",
     "FifoThroughputScope",
 ];
 
 /// Actions AddPermission may grant.
-pub(super) const PERMISSION_ACTIONS: &[&str] = &[
+pub(crate) const PERMISSION_ACTIONS: &[&str] = &[
     "GetTopicAttributes",
     "SetTopicAttributes",
     "AddPermission",
@@ -55,7 +54,7 @@ pub(super) const PERMISSION_ACTIONS: &[&str] = &[
     "Receive",
 ];
 
-pub(super) fn default_policy(topic_arn: &str, account: &str) -> Value {
+pub(crate) fn default_policy(topic_arn: &str, account: &str) -> Value {
     json!({
         "Version": "2008-10-17",
         "Id": "__default_policy_ID",
@@ -75,7 +74,7 @@ pub(super) fn default_policy(topic_arn: &str, account: &str) -> Value {
 }
 
 /// AWS's default HTTP delivery policy, with a topic's `DeliveryPolicy` laid over it.
-pub(super) fn effective_delivery_policy(set: Option<&str>) -> String {
+pub(crate) fn effective_delivery_policy(set: Option<&str>) -> String {
     let mut effective = json!({"http": {
         "defaultHealthyRetryPolicy": {
             "minDelayTarget": 20, "maxDelayTarget": 20, "numRetries": 3,
@@ -91,7 +90,7 @@ pub(super) fn effective_delivery_policy(set: Option<&str>) -> String {
     effective.to_string()
 }
 
-pub(super) fn merge(base: &mut Value, over: Value) {
+pub(crate) fn merge(base: &mut Value, over: Value) {
     match (base, over) {
         (Value::Object(base), Value::Object(over)) => {
             for (k, v) in over {
@@ -107,7 +106,7 @@ pub(super) fn merge(base: &mut Value, over: Value) {
     }
 }
 
-pub(super) fn check_bool(name: &str, value: &str) -> Result<bool, SnsError> {
+pub(crate) fn check_bool(name: &str, value: &str) -> Result<bool, SnsError> {
     match value.to_ascii_lowercase().as_str() {
         "true" => Ok(true),
         "false" => Ok(false),
@@ -118,7 +117,7 @@ pub(super) fn check_bool(name: &str, value: &str) -> Result<bool, SnsError> {
 }
 
 /// Validates one topic attribute's value.
-pub(super) fn check_attribute(name: &str, value: &str, fifo: bool) -> Result<(), SnsError> {
+pub(crate) fn check_attribute(name: &str, value: &str, fifo: bool) -> Result<(), SnsError> {
     if FIFO_ONLY.contains(&name) && !fifo {
         return Err(SnsError::invalid(format!(
             "{name} Reason: {name} is only valid for FIFO topics"
@@ -150,16 +149,19 @@ pub(super) fn check_attribute(name: &str, value: &str, fifo: bool) -> Result<(),
     Ok(())
 }
 
-pub(super) fn convert_tags(tags: Vec<Tag>) -> Result<Vec<(String, String)>, SnsError> {
-    let mut out: Vec<(String, String)> = Vec::with_capacity(tags.len());
-    for tag in tags {
-        let key = tag.key.unwrap_or_default();
+/// `(key, value)` tags as given, checked: lengths, duplicates, the per-resource quota.
+pub(crate) fn convert_tags(
+    tags: impl IntoIterator<Item = (Option<String>, Option<String>)>,
+) -> Result<Vec<(String, String)>, SnsError> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (key, value) in tags {
+        let key = key.unwrap_or_default();
         if key.is_empty() || key.chars().count() > 128 {
             return Err(SnsError::invalid(
                 "Tag keys must be between 1 and 128 characters in length.",
             ));
         }
-        let value = tag.value.unwrap_or_default();
+        let value = value.unwrap_or_default();
         if value.chars().count() > 256 {
             return Err(SnsError::invalid(
                 "Tag values must be less than 256 characters in length.",
@@ -178,21 +180,21 @@ pub(super) fn convert_tags(tags: Vec<Tag>) -> Result<Vec<(String, String)>, SnsE
     Ok(out)
 }
 
-pub(super) fn required<T>(value: Option<T>, reason: &str) -> Result<T, SnsError> {
+pub(crate) fn required<T>(value: Option<T>, reason: &str) -> Result<T, SnsError> {
     value.ok_or_else(|| {
         SnsError::invalid(format!("{reason} Reason: no value for required parameter"))
     })
 }
 
-pub(super) fn resource_not_found() -> SnsError {
+pub(crate) fn resource_not_found() -> SnsError {
     SnsError::ResourceNotFound("Resource does not exist".into())
 }
 
-pub(super) fn topic_not_found() -> SnsError {
+pub(crate) fn topic_not_found() -> SnsError {
     SnsError::NotFound("Topic does not exist".into())
 }
 
-pub(super) fn one_or_many(items: Vec<String>) -> Value {
+pub(crate) fn one_or_many(items: Vec<String>) -> Value {
     if items.len() == 1 {
         Value::String(items.into_iter().next().unwrap_or_default())
     } else {
@@ -200,7 +202,7 @@ pub(super) fn one_or_many(items: Vec<String>) -> Value {
     }
 }
 
-pub(super) fn stored_policy(cell: &TopicCell, topic: &Topic) -> Value {
+pub(crate) fn stored_policy(cell: &TopicCell, topic: &Topic) -> Value {
     topic
         .attributes
         .get("Policy")
@@ -209,7 +211,7 @@ pub(super) fn stored_policy(cell: &TopicCell, topic: &Topic) -> Value {
 }
 
 /// The policy's statements, made a list if the stored document has none.
-pub(super) fn statements_mut(policy: &mut Value) -> &mut Vec<Value> {
+pub(crate) fn statements_mut(policy: &mut Value) -> &mut Vec<Value> {
     if !policy.is_object() {
         *policy = json!({});
     }
@@ -224,7 +226,7 @@ pub(super) fn statements_mut(policy: &mut Value) -> &mut Vec<Value> {
 }
 
 /// GetTopicAttributes' map: the computed attributes, then those set.
-pub(super) fn topic_attributes(cell: &TopicCell, topic: &Topic) -> Vec<(String, String)> {
+pub(crate) fn topic_attributes(cell: &TopicCell, topic: &Topic) -> Vec<(String, String)> {
     let (mut confirmed, mut pending) = (0, 0);
     for sub in topic.subscribers.iter() {
         if sub.is_confirmed() {

@@ -6,13 +6,13 @@ use std::sync::Arc;
 
 use sluice_core::Arn;
 
-use super::SnsService;
+use super::Platforms;
 use crate::engine::filter::{FilterPolicy, FilterScope};
 use crate::engine::{valid_e164, DeliveryProtocol, Filter, SubscriptionSettings, TopicCell};
 use crate::SnsError;
 
 /// Attributes a subscription takes.
-pub(super) const SUBSCRIPTION_ATTRIBUTES: &[&str] = &[
+pub(crate) const SUBSCRIPTION_ATTRIBUTES: &[&str] = &[
     "DeliveryPolicy",
     "FilterPolicy",
     "FilterPolicyScope",
@@ -25,7 +25,7 @@ pub(super) const SUBSCRIPTION_ATTRIBUTES: &[&str] = &[
 /// Validates `name = value` for a subscription of `protocol` and applies it to `settings`.
 /// The error is the reason AWS gives after "Invalid parameter: " (Subscribe prefixes it
 /// with "Attributes Reason: ").
-pub(super) fn apply_attribute(
+pub(crate) fn apply_attribute(
     settings: &mut SubscriptionSettings,
     protocol: DeliveryProtocol,
     topic_fifo: bool,
@@ -113,7 +113,7 @@ pub(super) fn apply_attribute(
 
 /// Whether a requested attribute value equals what a subscription has, the way AWS compares
 /// them: booleans in any case, unset attributes at their defaults, JSON documents by value.
-pub(super) fn same_setting(name: &str, current: Option<&str>, requested: &str) -> bool {
+pub(crate) fn same_setting(name: &str, current: Option<&str>, requested: &str) -> bool {
     let default = match name {
         "RawMessageDelivery" => Some("false"),
         "FilterPolicyScope" => Some("MessageAttributes"),
@@ -133,7 +133,7 @@ pub(super) fn same_setting(name: &str, current: Option<&str>, requested: &str) -
 }
 
 /// AWS's bounds on an HTTP subscription's `healthyRetryPolicy`.
-pub(super) fn check_delivery_policy(text: &str) -> Result<(), String> {
+pub(crate) fn check_delivery_policy(text: &str) -> Result<(), String> {
     let policy: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
     let Some(healthy) = policy.get("healthyRetryPolicy").filter(|h| !h.is_null()) else {
         return Ok(());
@@ -172,7 +172,7 @@ pub(super) fn check_delivery_policy(text: &str) -> Result<(), String> {
 
 /// The delivery policy an HTTP subscription works under: its own values over the topic's
 /// defaults over AWS's.
-pub(super) fn effective_http_policy(own: Option<&str>, topic: Option<&str>) -> String {
+pub(crate) fn effective_http_policy(own: Option<&str>, topic: Option<&str>) -> String {
     let parse = |t: Option<&str>| t.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok());
     let (own, topic) = (parse(own), parse(topic));
     let topic_http = topic.as_ref().and_then(|t| t.get("http"));
@@ -215,11 +215,11 @@ pub(super) fn effective_http_policy(own: Option<&str>, topic: Option<&str>) -> S
     .to_string()
 }
 
-pub(super) fn is_json_object(text: &str) -> bool {
+pub(crate) fn is_json_object(text: &str) -> bool {
     serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object())
 }
 
-pub(super) fn parse_filter(text: &str, scope: FilterScope) -> Result<Filter, String> {
+pub(crate) fn parse_filter(text: &str, scope: FilterScope) -> Result<Filter, String> {
     FilterPolicy::parse(text, scope)
         .map(|policy| Filter {
             policy: Arc::new(policy),
@@ -235,8 +235,8 @@ pub(super) fn parse_filter(text: &str, scope: FilterScope) -> Result<Filter, Str
 }
 
 /// Validates a Subscribe endpoint for its protocol.
-pub(super) fn check_endpoint(
-    service: &SnsService,
+pub(crate) fn check_endpoint(
+    platforms: &Platforms,
     protocol: DeliveryProtocol,
     endpoint: &str,
     topic: &TopicCell,
@@ -285,7 +285,7 @@ pub(super) fn check_endpoint(
             }
         }
         DeliveryProtocol::Application => {
-            if !service.platforms.lock().endpoints.contains_key(endpoint) {
+            if !platforms.lock().endpoints.contains_key(endpoint) {
                 return Err(SnsError::invalid(format!(
                     "Endpoint Reason: Endpoint does not exist for endpoint {endpoint}"
                 )));
@@ -313,7 +313,7 @@ pub(super) fn check_endpoint(
 }
 
 /// A subscription ARN: `<topic arn>:<id>`, or AWS's complaint.
-pub(super) fn check_subscription_arn(arn: &str) -> Result<(), SnsError> {
+pub(crate) fn check_subscription_arn(arn: &str) -> Result<(), SnsError> {
     if arn.is_empty() {
         return Err(SnsError::invalid(
             "SubscriptionArn Reason: no value for required parameter",
@@ -331,6 +331,6 @@ pub(super) fn check_subscription_arn(arn: &str) -> Result<(), SnsError> {
     Ok(())
 }
 
-pub(super) fn subscription_not_found() -> SnsError {
+pub(crate) fn subscription_not_found() -> SnsError {
     SnsError::NotFound("Subscription does not exist".into())
 }
