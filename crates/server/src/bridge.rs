@@ -22,13 +22,13 @@ const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 const SNS_SENDER_ID: &str = "AIDAIT2UOQQY3AUEKVGXU";
 
 /// SNS → SQS in process.
-pub struct SqsBridge {
+pub(crate) struct SqsBridge {
     sqs: SqsService,
     sender_id: Arc<str>,
 }
 
 impl SqsBridge {
-    pub fn new(sqs: SqsService) -> SqsBridge {
+    pub(crate) fn new(sqs: SqsService) -> SqsBridge {
         SqsBridge {
             sqs,
             sender_id: Arc::from(SNS_SENDER_ID),
@@ -49,12 +49,12 @@ impl QueueSink for SqsBridge {
 }
 
 /// SNS → HTTP subscribers.
-pub struct HttpClient {
+pub(crate) struct HttpClient {
     client: Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>,
 }
 
 impl HttpClient {
-    pub fn new() -> HttpClient {
+    pub(crate) fn new() -> HttpClient {
         HttpClient {
             client: Client::builder(TokioExecutor::new()).build_http(),
         }

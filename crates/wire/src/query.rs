@@ -160,9 +160,9 @@ fn insert(map: &mut BTreeMap<String, QueryNode>, key: &str, value: &str) -> Resu
 /// The deepest keys AWS Query uses have seven segments
 /// (`SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringListValue.1`); anything
 /// deeper is rejected before it can build a tree deep enough to exhaust the stack.
-pub const MAX_KEY_SEGMENTS: usize = 8;
+pub(crate) const MAX_KEY_SEGMENTS: usize = 8;
 /// More parameters than any AWS Query request needs; bounds the work one request can cause.
-pub const MAX_PARAMETERS: usize = 4096;
+pub(crate) const MAX_PARAMETERS: usize = 4096;
 
 /// Children of a branch read as a list: a sole `member` child is unwrapped, numeric keys are
 /// ordered by value; a single leaf is a one-element list.

@@ -24,11 +24,11 @@ impl<T> Default for ChunkedDeque<T> {
 }
 
 impl<T> ChunkedDeque<T> {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.len
     }
 
-    pub fn push_back(&mut self, item: T) {
+    pub(crate) fn push_back(&mut self, item: T) {
         if self.chunks.back().is_none_or(|c| c.len() == CHUNK) {
             self.chunks.push_back(VecDeque::with_capacity(CHUNK));
         }
@@ -38,11 +38,11 @@ impl<T> ChunkedDeque<T> {
         }
     }
 
-    pub fn front(&self) -> Option<&T> {
+    pub(crate) fn front(&self) -> Option<&T> {
         self.chunks.front().and_then(VecDeque::front)
     }
 
-    pub fn pop_front(&mut self) -> Option<T> {
+    pub(crate) fn pop_front(&mut self) -> Option<T> {
         let first = self.chunks.front_mut()?;
         let item = first.pop_front()?;
         if first.is_empty() {
@@ -62,13 +62,13 @@ impl<T> ChunkedDeque<T> {
         Some((1 + j / CHUNK, j % CHUNK))
     }
 
-    pub fn get(&self, i: usize) -> Option<&T> {
+    pub(crate) fn get(&self, i: usize) -> Option<&T> {
         let (c, o) = self.locate(i)?;
         self.chunks.get(c)?.get(o)
     }
 
     /// Items from position `start` on.
-    pub fn iter_from(&self, start: usize) -> impl Iterator<Item = &T> {
+    pub(crate) fn iter_from(&self, start: usize) -> impl Iterator<Item = &T> {
         let (chunk, offset) = self.locate(start).unwrap_or((self.chunks.len(), 0));
         self.chunks
             .iter()
@@ -78,7 +78,7 @@ impl<T> ChunkedDeque<T> {
     }
 
     /// The first position whose item does not satisfy `pred` (items must be partitioned).
-    pub fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
+    pub(crate) fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
         let (mut low, mut high) = (0, self.len);
         while low < high {
             let mid = low + (high - low) / 2;

@@ -6,37 +6,37 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 /// Standard base64 with `=` padding.
-pub fn base64_encode(bytes: &[u8]) -> String {
+pub(super) fn base64_encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
 /// Decodes standard padded base64; `None` for anything malformed.
-pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
+pub(super) fn base64_decode(text: &str) -> Option<Vec<u8>> {
     STANDARD.decode(text).ok()
 }
 
 /// Appends fields to a token.
 #[derive(Debug, Default)]
-pub struct TokenWriter(Vec<u8>);
+pub(super) struct TokenWriter(Vec<u8>);
 
 impl TokenWriter {
-    pub fn new(version: u8) -> Self {
+    pub(super) fn new(version: u8) -> Self {
         TokenWriter(vec![version])
     }
-    pub fn u64(mut self, v: u64) -> Self {
+    pub(super) fn u64(mut self, v: u64) -> Self {
         self.0.extend_from_slice(&v.to_be_bytes());
         self
     }
-    pub fn u32(mut self, v: u32) -> Self {
+    pub(super) fn u32(mut self, v: u32) -> Self {
         self.0.extend_from_slice(&v.to_be_bytes());
         self
     }
-    pub fn u8(mut self, v: u8) -> Self {
+    pub(super) fn u8(mut self, v: u8) -> Self {
         self.0.push(v);
         self
     }
     /// A string of at most 255 bytes (longer ones are cut; callers pass names ≤ 128).
-    pub fn str(mut self, s: &str) -> Self {
+    pub(super) fn str(mut self, s: &str) -> Self {
         let bytes = s.as_bytes();
         let len = bytes.len().min(255);
         self.0.push(len as u8);
@@ -44,21 +44,21 @@ impl TokenWriter {
             .extend_from_slice(bytes.get(..len).unwrap_or_default());
         self
     }
-    pub fn finish(self) -> String {
+    pub(super) fn finish(self) -> String {
         base64_encode(&self.0)
     }
 }
 
 /// Reads fields back from a token in the order they were written.
 #[derive(Debug)]
-pub struct TokenReader {
+pub(super) struct TokenReader {
     bytes: Vec<u8>,
     pos: usize,
 }
 
 impl TokenReader {
     /// `None` unless `text` is base64 whose first byte is `version`.
-    pub fn open(text: &str, version: u8) -> Option<TokenReader> {
+    pub(super) fn open(text: &str, version: u8) -> Option<TokenReader> {
         let bytes = base64_decode(text)?;
         (bytes.first() == Some(&version)).then_some(TokenReader { bytes, pos: 1 })
     }
@@ -68,21 +68,21 @@ impl TokenReader {
         self.pos = end;
         Some(slice)
     }
-    pub fn u64(&mut self) -> Option<u64> {
+    pub(super) fn u64(&mut self) -> Option<u64> {
         Some(u64::from_be_bytes(self.take(8)?.try_into().ok()?))
     }
-    pub fn u32(&mut self) -> Option<u32> {
+    pub(super) fn u32(&mut self) -> Option<u32> {
         Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
     }
-    pub fn u8(&mut self) -> Option<u8> {
+    pub(super) fn u8(&mut self) -> Option<u8> {
         self.take(1)?.first().copied()
     }
-    pub fn str(&mut self) -> Option<String> {
+    pub(super) fn str(&mut self) -> Option<String> {
         let len = usize::from(self.u8()?);
         String::from_utf8(self.take(len)?.to_vec()).ok()
     }
     /// Whether every byte was read (trailing garbage makes a token invalid).
-    pub fn done(&self) -> bool {
+    pub(super) fn done(&self) -> bool {
         self.pos == self.bytes.len()
     }
 }

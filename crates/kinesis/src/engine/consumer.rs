@@ -72,12 +72,12 @@ pub(crate) struct Consumer {
 }
 
 impl Consumer {
-    pub fn settle(&mut self, now: Timestamp) {
+    pub(crate) fn settle(&mut self, now: Timestamp) {
         if self.status == ConsumerStatus::Creating && now >= self.status_until {
             self.status = ConsumerStatus::Active;
         }
     }
-    pub fn gone(&self, now: Timestamp) -> bool {
+    pub(crate) fn gone(&self, now: Timestamp) -> bool {
         self.status == ConsumerStatus::Deleting && now >= self.status_until
     }
     fn describe(&self, stream: &StreamKey) -> ConsumerDescription {

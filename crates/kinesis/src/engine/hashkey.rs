@@ -67,7 +67,7 @@ pub fn split_evenly(n: u32) -> Vec<HashKeyRange> {
 }
 
 /// `n` ranges splitting `range` evenly (the same rule scaled to the range's width).
-pub fn split_range(range: HashKeyRange, n: u32) -> Vec<HashKeyRange> {
+pub(super) fn split_range(range: HashKeyRange, n: u32) -> Vec<HashKeyRange> {
     if n == 0 || range.start > range.end {
         return Vec::new();
     }

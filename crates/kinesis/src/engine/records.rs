@@ -19,7 +19,7 @@ pub const MAX_PUT_RECORDS: usize = 500;
 /// Bytes (data + partition keys) one PutRecords call may carry.
 pub const MAX_PUT_RECORDS_BYTES: u64 = 10 * 1024 * 1024;
 /// Largest data blob the model allows.
-pub const MAX_DATA_BYTES: usize = 10 * 1024 * 1024;
+pub(super) const MAX_DATA_BYTES: usize = 10 * 1024 * 1024;
 
 /// One record to write.
 #[derive(Debug, Clone, PartialEq, Eq)]

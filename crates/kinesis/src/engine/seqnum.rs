@@ -20,7 +20,7 @@ pub struct SeqNum {
 
 const PREFIX: &str = "49";
 /// Number of digits every sequence number has.
-pub const SEQ_DIGITS: usize = 56;
+pub(super) const SEQ_DIGITS: usize = 56;
 
 impl SeqNum {
     /// Decodes a string this module produced; `None` for anything else.
@@ -71,7 +71,7 @@ impl fmt::Display for SeqNum {
 }
 
 /// Whether `text` has the model's `SequenceNumber` shape (`0|([1-9]\d{0,128})`).
-pub fn well_formed(text: &str) -> bool {
+pub(super) fn well_formed(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 129
         && text.bytes().all(|b| b.is_ascii_digit())

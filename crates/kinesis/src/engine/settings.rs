@@ -20,8 +20,8 @@ pub const MAX_TAGS: usize = 50;
 pub const MIN_RETENTION_HOURS: u32 = 24;
 pub const MAX_RETENTION_HOURS: u32 = 8760;
 /// Maximum record size bounds, KiB.
-pub const MIN_RECORD_SIZE_KIB: u32 = 1024;
-pub const MAX_RECORD_SIZE_KIB: u32 = 10240;
+pub(super) const MIN_RECORD_SIZE_KIB: u32 = 1024;
+pub(super) const MAX_RECORD_SIZE_KIB: u32 = 10240;
 
 /// Checks tag keys (1..=128 chars) and values (0..=256 chars), and that `existing` merged
 /// with `new` stays within 50 tags.

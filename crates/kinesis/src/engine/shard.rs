@@ -49,7 +49,7 @@ pub(crate) struct StoredRecord {
 
 impl StoredRecord {
     /// Bytes the record counts for in size limits: data plus partition key.
-    pub fn size(&self) -> u64 {
+    pub(crate) fn size(&self) -> u64 {
         (self.data.len() + self.partition_key.len()) as u64
     }
 }
@@ -104,7 +104,7 @@ pub(crate) struct Shard {
 }
 
 impl Shard {
-    pub fn new(
+    pub(crate) fn new(
         index: u32,
         range: HashKeyRange,
         parents: Vec<u32>,
@@ -126,15 +126,15 @@ impl Shard {
         }
     }
 
-    pub fn id(&self) -> String {
+    pub(crate) fn id(&self) -> String {
         self.id_text.clone()
     }
 
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.end_counter.is_none()
     }
 
-    pub fn close(&mut self, end_counter: u64, now: Timestamp) {
+    pub(crate) fn close(&mut self, end_counter: u64, now: Timestamp) {
         if self.end_counter.is_none() {
             self.end_counter = Some(end_counter);
             self.closed = Some(now);
@@ -142,7 +142,7 @@ impl Shard {
     }
 
     /// Drops records that arrived `retention_ms` or more before `now`.
-    pub fn trim(&mut self, now: Timestamp, retention_ms: u64) {
+    pub(crate) fn trim(&mut self, now: Timestamp, retention_ms: u64) {
         while let Some(first) = self.records.front() {
             if first.arrival.plus_millis(retention_ms) > now {
                 break;
@@ -153,18 +153,18 @@ impl Shard {
 
     /// Whether the shard is closed and has been for the whole retention period, so nothing in
     /// it can be read any more and AWS no longer lists it.
-    pub fn expired(&self, now: Timestamp, retention_ms: u64) -> bool {
+    pub(crate) fn expired(&self, now: Timestamp, retention_ms: u64) -> bool {
         self.closed
             .is_some_and(|closed| closed.plus_millis(retention_ms) <= now)
     }
 
     /// Position of the first stored record whose counter is `>= from`.
-    pub fn position(&self, from: u64) -> usize {
+    pub(crate) fn position(&self, from: u64) -> usize {
         self.records.partition_point(|r| r.counter < from)
     }
 
     /// Counter of the oldest readable position (`TRIM_HORIZON`).
-    pub fn trim_horizon(&self) -> u64 {
+    pub(crate) fn trim_horizon(&self) -> u64 {
         self.records
             .front()
             .map_or(self.start_counter, |r| r.counter)
@@ -173,12 +173,12 @@ impl Shard {
     /// Counter of the first record that arrived at or after `at`, or `tip` when none did.
     /// Arrival times never decrease within a shard (the service reads the clock under the
     /// engine lock), so this is a binary search.
-    pub fn at_timestamp(&self, at: Timestamp, tip: u64) -> u64 {
+    pub(crate) fn at_timestamp(&self, at: Timestamp, tip: u64) -> u64 {
         let i = self.records.partition_point(|r| r.arrival < at);
         self.records.get(i).map_or(tip, |r| r.counter)
     }
 
-    pub fn seq(&self, counter: u64, epoch: u64) -> String {
+    pub(crate) fn seq(&self, counter: u64, epoch: u64) -> String {
         SeqNum {
             counter,
             shard: self.index,
@@ -187,7 +187,7 @@ impl Shard {
         .to_text()
     }
 
-    pub fn info(&self, epoch: u64) -> ShardInfo {
+    pub(crate) fn info(&self, epoch: u64) -> ShardInfo {
         ShardInfo {
             shard_id: self.id(),
             parent_shard_id: self.parents.first().map(|&p| shard_id(p)),
@@ -198,7 +198,7 @@ impl Shard {
         }
     }
 
-    pub fn as_child(&self) -> ChildShard {
+    pub(crate) fn as_child(&self) -> ChildShard {
         ChildShard {
             shard_id: self.id(),
             parent_shards: self.parents.iter().map(|&p| shard_id(p)).collect(),
@@ -206,7 +206,7 @@ impl Shard {
         }
     }
 
-    pub fn to_record(&self, r: &StoredRecord, epoch: u64) -> Record {
+    pub(crate) fn to_record(&self, r: &StoredRecord, epoch: u64) -> Record {
         Record {
             sequence_number: self.seq(r.counter, epoch),
             approximate_arrival: r.arrival,

@@ -145,7 +145,7 @@ pub struct StreamDescriptionSummary {
 /// Default retention, hours.
 pub const DEFAULT_RETENTION_HOURS: u32 = 24;
 /// Default (and minimum) maximum record size, KiB.
-pub const DEFAULT_MAX_RECORD_SIZE_KIB: u32 = 1024;
+pub(super) const DEFAULT_MAX_RECORD_SIZE_KIB: u32 = 1024;
 
 #[derive(Debug)]
 pub(crate) struct Stream {
@@ -176,7 +176,7 @@ pub(crate) struct Stream {
 
 impl Stream {
     /// A stream with `shards` evenly split shards, CREATING until `now + delay_ms`.
-    pub fn new(
+    pub(crate) fn new(
         key: StreamKey,
         mode: StreamMode,
         shards: u32,
@@ -212,22 +212,27 @@ impl Stream {
     }
 
     /// Creation instant in ms, the `epoch` part of this stream's sequence numbers.
-    pub fn epoch(&self) -> u64 {
+    pub(crate) fn epoch(&self) -> u64 {
         self.created.as_millis()
     }
 
-    pub fn retention_ms(&self) -> u64 {
+    pub(crate) fn retention_ms(&self) -> u64 {
         u64::from(self.retention_hours) * 3_600_000
     }
 
     /// Hands out the next stream-wide counter.
-    pub fn next_counter(&mut self) -> u64 {
+    pub(crate) fn next_counter(&mut self) -> u64 {
         self.counter = self.counter.saturating_add(1);
         self.counter
     }
 
     /// Opens a new shard covering `range`, returning its index.
-    pub fn add_shard(&mut self, range: HashKeyRange, parents: Vec<u32>, now: Timestamp) -> u32 {
+    pub(crate) fn add_shard(
+        &mut self,
+        range: HashKeyRange,
+        parents: Vec<u32>,
+        now: Timestamp,
+    ) -> u32 {
         let index = self.next_shard_index;
         self.next_shard_index = self.next_shard_index.saturating_add(1);
         let start = self.next_counter();
@@ -237,7 +242,7 @@ impl Stream {
     }
 
     /// Closes shard `index` (no-op if already closed or absent).
-    pub fn close_shard(&mut self, index: u32, now: Timestamp) {
+    pub(crate) fn close_shard(&mut self, index: u32, now: Timestamp) {
         let end = self.next_counter();
         if let Some(shard) = self.shards.get_mut(&index) {
             shard.close(end, now);
@@ -246,7 +251,7 @@ impl Stream {
 
     /// Moves CREATING / UPDATING on to ACTIVE once their delay has passed, and applies the
     /// retention period: old records are dropped, closed shards past retention forgotten.
-    pub fn settle(&mut self, now: Timestamp) {
+    pub(crate) fn settle(&mut self, now: Timestamp) {
         if matches!(self.status, StreamStatus::Creating | StreamStatus::Updating)
             && now >= self.status_until
         {
@@ -267,19 +272,19 @@ impl Stream {
     }
 
     /// Whether a DELETING stream's deletion has completed.
-    pub fn deleted(&self, now: Timestamp) -> bool {
+    pub(crate) fn deleted(&self, now: Timestamp) -> bool {
         self.status == StreamStatus::Deleting && now >= self.status_until
     }
 
     /// Puts the stream in UPDATING until `now + delay_ms`.
-    pub fn begin_update(&mut self, now: Timestamp, delay_ms: u64) {
+    pub(crate) fn begin_update(&mut self, now: Timestamp, delay_ms: u64) {
         self.status = StreamStatus::Updating;
         self.status_until = now.plus_millis(delay_ms);
         self.settle(now);
     }
 
     /// ResourceInUse unless the stream is ACTIVE.
-    pub fn require_active(&self) -> Result<(), KinesisError> {
+    pub(crate) fn require_active(&self) -> Result<(), KinesisError> {
         if self.status == StreamStatus::Active {
             return Ok(());
         }
@@ -291,7 +296,7 @@ impl Stream {
     }
 
     /// ResourceNotFound unless records can be written and read (ACTIVE or UPDATING).
-    pub fn require_readable(&self) -> Result<(), KinesisError> {
+    pub(crate) fn require_readable(&self) -> Result<(), KinesisError> {
         match self.status {
             StreamStatus::Active | StreamStatus::Updating => Ok(()),
             _ => Err(KinesisError::stream_not_found(
@@ -301,20 +306,20 @@ impl Stream {
         }
     }
 
-    pub fn open_shard_count(&self) -> u32 {
+    pub(crate) fn open_shard_count(&self) -> u32 {
         let open = self.shards.values().filter(|s| s.is_open()).count();
         u32::try_from(open).unwrap_or(u32::MAX)
     }
 
     /// The open shard whose range holds `hash` (open shards always cover the whole space).
-    pub fn shard_for(&self, hash: u128) -> Option<u32> {
+    pub(crate) fn shard_for(&self, hash: u128) -> Option<u32> {
         self.shards
             .values()
             .find(|s| s.is_open() && s.range.contains(hash))
             .map(|s| s.index)
     }
 
-    pub fn describe(&self, limit: usize, exclusive_start: Option<u32>) -> StreamDescription {
+    pub(crate) fn describe(&self, limit: usize, exclusive_start: Option<u32>) -> StreamDescription {
         let epoch = self.epoch();
         let mut shards = self
             .shards
@@ -336,7 +341,7 @@ impl Stream {
         }
     }
 
-    pub fn summary(&self) -> StreamDescriptionSummary {
+    pub(crate) fn summary(&self) -> StreamDescriptionSummary {
         StreamDescriptionSummary {
             stream_name: self.key.name.clone(),
             stream_arn: self.key.arn(),

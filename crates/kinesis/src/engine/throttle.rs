@@ -19,7 +19,7 @@ const WINDOW_MS: u64 = 1000;
 
 /// Events of the last second: (when, count, bytes), with running sums.
 #[derive(Debug, Default, Clone)]
-pub struct Window {
+pub(crate) struct Window {
     events: VecDeque<(Timestamp, u64, u64)>,
     count: u64,
     bytes: u64,
@@ -38,13 +38,19 @@ impl Window {
     }
 
     /// Whether `count` more events of `bytes` fit under the limits now; does not record them.
-    pub fn fits(&mut self, now: Timestamp, count: u64, bytes: u64, limits: (u64, u64)) -> bool {
+    pub(crate) fn fits(
+        &mut self,
+        now: Timestamp,
+        count: u64,
+        bytes: u64,
+        limits: (u64, u64),
+    ) -> bool {
         self.slide(now);
         self.count.saturating_add(count) <= limits.0 && self.bytes.saturating_add(bytes) <= limits.1
     }
 
     /// Counts events that happened at `now`.
-    pub fn record(&mut self, now: Timestamp, count: u64, bytes: u64) {
+    pub(crate) fn record(&mut self, now: Timestamp, count: u64, bytes: u64) {
         self.slide(now);
         self.count = self.count.saturating_add(count);
         self.bytes = self.bytes.saturating_add(bytes);
@@ -52,7 +58,7 @@ impl Window {
     }
 
     /// Bytes counted in the window ending at `now`.
-    pub fn bytes(&mut self, now: Timestamp) -> u64 {
+    pub(crate) fn bytes(&mut self, now: Timestamp) -> u64 {
         self.slide(now);
         self.bytes
     }

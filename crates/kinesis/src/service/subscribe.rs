@@ -15,7 +15,7 @@ use crate::api::output::{ChildShard, Record, SubscribeToShardEvent};
 use crate::engine::{parse_shard_id, shard_id, KinesisError, StartingPosition};
 
 /// How long one subscription lasts.
-pub const SUBSCRIPTION_LIFETIME_MS: u64 = 5 * 60 * 1000;
+pub(super) const SUBSCRIPTION_LIFETIME_MS: u64 = 5 * 60 * 1000;
 /// How old a subscription must be before another call for the same consumer and shard
 /// takes it over.
 const TAKEOVER_AFTER_MS: u64 = 5_000;

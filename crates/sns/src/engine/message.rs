@@ -19,7 +19,7 @@ pub use sluice_core::{AttributeData, MessageAttribute};
 
 /// The attribute as filter policies see it: its base type (`String.Array` keeps its name,
 /// custom suffixes are dropped) and its text (binary values match nothing).
-pub fn filter_view(attribute: &MessageAttribute) -> AttributeRef<'_> {
+pub(super) fn filter_view(attribute: &MessageAttribute) -> AttributeRef<'_> {
     let data_type = if attribute.data_type == "String.Array" {
         "String.Array"
     } else {

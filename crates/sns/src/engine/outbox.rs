@@ -11,7 +11,7 @@ use super::message::MessageAttribute;
 /// Records kept before the oldest are dropped.
 pub const OUTBOX_CAPACITY: usize = 10_000;
 /// Bytes of message bodies and attributes kept before the oldest records are dropped.
-pub const OUTBOX_BYTES: usize = 64 * 1024 * 1024;
+pub(super) const OUTBOX_BYTES: usize = 64 * 1024 * 1024;
 
 /// What kind of endpoint a record was meant for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

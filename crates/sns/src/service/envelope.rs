@@ -10,7 +10,7 @@ use crate::engine::{AttributeData, Published};
 
 /// A `Notification` for one message and body, rendered once and completed per
 /// subscription with its `UnsubscribeURL` (the only field that differs between them).
-pub struct Notification {
+pub(super) struct Notification {
     head: String,
     tail: String,
 }
@@ -22,7 +22,11 @@ fn quote(s: &str) -> String {
 impl Notification {
     /// `signature` is `(SignatureVersion, Signature, SigningCertURL)`; FIFO topics deliver
     /// without one.
-    pub fn new(message: &Published, body: &str, signature: Option<(&str, &str, &str)>) -> Self {
+    pub(super) fn new(
+        message: &Published,
+        body: &str,
+        signature: Option<(&str, &str, &str)>,
+    ) -> Self {
         let mut head = String::with_capacity(body.len() + 384);
         let mut field = |name: &str, value: &str| {
             head.push_str(if head.is_empty() {
@@ -74,7 +78,7 @@ impl Notification {
     }
 
     /// The envelope for the subscription whose `UnsubscribeURL` this is.
-    pub fn render(&self, unsubscribe_url: &str) -> String {
+    pub(super) fn render(&self, unsubscribe_url: &str) -> String {
         let url = quote(unsubscribe_url);
         let mut out = String::with_capacity(self.head.len() + url.len() + self.tail.len());
         out.push_str(&self.head);
@@ -86,7 +90,7 @@ impl Notification {
 
 /// The text a `Notification` signature covers: `Key\nValue\n` for Message, MessageId,
 /// Subject (when present), Timestamp, TopicArn and Type, in that order.
-pub fn notification_string_to_sign(message: &Published, body: &str) -> String {
+pub(super) fn notification_string_to_sign(message: &Published, body: &str) -> String {
     let mut s = String::with_capacity(body.len() + 256);
     let mut add = |k: &str, v: &str| {
         s.push_str(k);
@@ -106,7 +110,7 @@ pub fn notification_string_to_sign(message: &Published, body: &str) -> String {
 }
 
 /// A subscription or unsubscription confirmation message.
-pub struct Confirmation<'a> {
+pub(super) struct Confirmation<'a> {
     /// `SubscriptionConfirmation` or `UnsubscribeConfirmation`.
     pub kind: &'a str,
     pub message_id: &'a str,
@@ -118,7 +122,7 @@ pub struct Confirmation<'a> {
 }
 
 impl Confirmation<'_> {
-    pub fn string_to_sign(&self) -> String {
+    pub(super) fn string_to_sign(&self) -> String {
         [
             ("Message", self.message),
             ("MessageId", self.message_id),
@@ -133,7 +137,7 @@ impl Confirmation<'_> {
         .collect()
     }
 
-    pub fn render(&self, version: &str, signature: &str, cert_url: &str) -> String {
+    pub(super) fn render(&self, version: &str, signature: &str, cert_url: &str) -> String {
         let fields = [
             ("Type", self.kind),
             ("MessageId", self.message_id),

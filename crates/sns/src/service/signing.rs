@@ -25,7 +25,7 @@ fn key() -> Option<&'static RsaPrivateKey> {
 }
 
 /// The base64 signature of `text` for `version` ("2" is SHA-256, anything else SHA-1).
-pub fn sign(version: &str, text: &str) -> String {
+pub(super) fn sign(version: &str, text: &str) -> String {
     let Some(key) = key() else {
         tracing::error!("the embedded SNS signing key does not parse");
         return String::new();

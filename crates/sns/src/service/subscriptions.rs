@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use crate::engine::subscription_rules::*;
 use sluice_core::Arn;
 
 use super::{page_start_under, parse_topic_arn, topics, RequestContext, SnsService};
 use crate::api::input::*;
 use crate::api::output::*;
+use crate::engine::subscription_rules::*;
 use crate::engine::{DeliveryProtocol, Subscription, SubscriptionSettings};
 use crate::SnsError;
 

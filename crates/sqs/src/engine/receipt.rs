@@ -10,7 +10,7 @@ const LEN: usize = 1 + 8 + 8 + 4 + 4;
 
 /// A decoded receipt handle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Receipt {
+pub(super) struct Receipt {
     /// The queue incarnation that issued it (a queue deleted and created again differs).
     pub queue_uid: u64,
     pub seq: u64,
@@ -19,7 +19,7 @@ pub struct Receipt {
 }
 
 impl Receipt {
-    pub fn encode(&self) -> String {
+    pub(super) fn encode(&self) -> String {
         let mut bytes = Vec::with_capacity(LEN);
         bytes.push(VERSION);
         bytes.extend_from_slice(&self.queue_uid.to_be_bytes());
@@ -31,7 +31,7 @@ impl Receipt {
     }
 
     /// `None` for anything Sluice did not issue.
-    pub fn decode(handle: &str) -> Option<Receipt> {
+    pub(super) fn decode(handle: &str) -> Option<Receipt> {
         if handle.len() > 64 {
             return None;
         }

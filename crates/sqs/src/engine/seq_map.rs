@@ -50,25 +50,25 @@ impl<V> BySeq<V> {
         (chunk < self.chunks.len()).then_some((chunk, (seq % CHUNK) as usize))
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.len
     }
 
-    pub fn get(&self, seq: &u64) -> Option<&V> {
+    pub(super) fn get(&self, seq: &u64) -> Option<&V> {
         let (c, s) = self.locate(*seq)?;
         self.chunks[c].as_ref()?.slots[s].as_ref()
     }
 
-    pub fn get_mut(&mut self, seq: &u64) -> Option<&mut V> {
+    pub(super) fn get_mut(&mut self, seq: &u64) -> Option<&mut V> {
         let (c, s) = self.locate(*seq)?;
         self.chunks[c].as_mut()?.slots[s].as_mut()
     }
 
-    pub fn contains_key(&self, seq: &u64) -> bool {
+    pub(super) fn contains_key(&self, seq: &u64) -> bool {
         self.get(seq).is_some()
     }
 
-    pub fn insert(&mut self, seq: u64, value: V) -> Option<V> {
+    pub(super) fn insert(&mut self, seq: u64, value: V) -> Option<V> {
         let index = seq / CHUNK;
         if self.chunks.is_empty() {
             self.first = index;
@@ -90,7 +90,7 @@ impl<V> BySeq<V> {
         old
     }
 
-    pub fn remove(&mut self, seq: &u64) -> Option<V> {
+    pub(super) fn remove(&mut self, seq: &u64) -> Option<V> {
         let (c, s) = self.locate(*seq)?;
         let chunk = self.chunks[c].as_mut()?;
         let old = chunk.slots[s].take()?;
@@ -109,12 +109,12 @@ impl<V> BySeq<V> {
         Some(old)
     }
 
-    pub fn clear(&mut self) {
+    pub(super) fn clear(&mut self) {
         *self = BySeq::default();
     }
 
     /// Entries in sequence order.
-    pub fn iter(&self) -> impl Iterator<Item = (u64, &V)> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u64, &V)> {
         let first = self.first;
         self.chunks.iter().enumerate().flat_map(move |(i, chunk)| {
             let base = (first + i as u64) * CHUNK;

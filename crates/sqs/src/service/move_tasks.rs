@@ -64,7 +64,7 @@ struct MoveTask {
 
 /// Every move task of the process, oldest first.
 #[derive(Debug, Default)]
-pub struct MoveTasks {
+pub(super) struct MoveTasks {
     tasks: Mutex<Vec<MoveTask>>,
 }
 

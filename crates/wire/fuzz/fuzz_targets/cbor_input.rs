@@ -2,8 +2,9 @@
 //! besides "no panic", that whatever decodes survives `cbor::to_vec` + `cbor::from_slice`:
 //! - as `serde_json::Value`: equal value;
 //! - as a Kinesis-like input with a blob field: equal value;
-//! - as `ciborium::Value`: re-encoding the re-decoded value gives the same bytes
-//!   (compared as bytes because a NaN float is not equal to itself).
+//! - as `ciborium::Value`: after one re-encoding (which normalises bignum tags, see below),
+//!   re-decoding and re-encoding gives the same bytes (compared as bytes because a NaN float
+//!   is not equal to itself).
 #![no_main]
 
 use bytes::Bytes;
@@ -34,6 +35,12 @@ fuzz_target!(|data: &[u8]| {
         }
         let back: ciborium::Value = cbor::from_slice(&once).expect("re-encoded CBOR value decodes");
         let twice = cbor::to_vec(&back);
-        assert_eq!(once, twice, "ciborium::Value round trip");
+        // Not `once == twice`: ciborium reads tag 2/3 around a definite byte string of at most
+        // 16 bytes as an integer, but keeps it a tag around an indefinite one, so
+        // `c3 5f ff` -> Tag(3, Bytes([])) -> `c3 40` -> Integer(-1) -> `20`
+        // (regressions/cbor_input/bignum-indefinite-bytes). One re-encoding normalises that;
+        // from there on encoding must be stable.
+        let again: ciborium::Value = cbor::from_slice(&twice).expect("re-encoded CBOR value decodes");
+        assert_eq!(twice, cbor::to_vec(&again), "ciborium::Value round trip");
     }
 });

@@ -27,7 +27,7 @@ const CHANNEL_CAPACITY: usize = 4096;
 const MAX_RETRYING: usize = 10_000;
 const USER_AGENT: &str = "Amazon Simple Notification Service Agent";
 /// What an SQS envelope carries for `Signature` when queue deliveries are not signed.
-pub const UNSIGNED: &str = "UNSIGNED";
+pub(super) const UNSIGNED: &str = "UNSIGNED";
 
 pub use sluice_core::QueueMessage;
 
