@@ -1,11 +1,13 @@
-//! Amazon SNS for Sluice: the engine (topics, subscriptions, filter policies, platform
-//! applications, SMS, the outbox), the service (operations on the shared clock, delivery off
-//! the publish path) and the API (typed inputs and outputs for Query and JSON).
+//! Amazon SNS for Sluice, in layers that point one way: `api` (the operation list, Query and
+//! JSON 1.0 codecs, the error table) -> `service` (operations on the shared clock, delivery
+//! off the publish path) -> `engine` (topics, subscriptions and their rules, filter policies,
+//! platform applications, SMS, the outbox). `model` holds the typed inputs and outputs.
 //! SNS reaches SQS only through the `QueueSink` port the server implements.
 
 pub mod api;
 pub mod engine;
 mod error;
+pub mod model;
 mod service;
 
 pub use api::serve;

@@ -5,9 +5,7 @@
 
 pub mod errors;
 mod events;
-pub mod input;
-pub mod output;
-pub mod types;
+pub use crate::model::{input, output, types};
 
 use sluice_core::RequestContext;
 use sluice_wire::{render_document, render_error, ApiResponse, Protocol, Service};

@@ -1,9 +1,9 @@
 //! Enhanced fan-out consumers: register, describe, list, deregister.
 
 use super::{bounded, required, stream_key, KinesisService, RequestContext};
-use crate::api::input::*;
-use crate::api::output::*;
 use crate::engine::{ConsumerRef, KinesisError};
+use crate::model::input::*;
+use crate::model::output::*;
 
 impl KinesisService {
     pub async fn register_stream_consumer(
@@ -60,7 +60,7 @@ impl KinesisService {
         Ok(DescribeConsumerOutput {
             consumer_description: ConsumerDescription {
                 consumer_status: c.status.as_str(),
-                consumer_creation_timestamp: super::super::api::types::Time(c.created),
+                consumer_creation_timestamp: crate::model::types::Time(c.created),
                 consumer_name: c.consumer_name,
                 consumer_arn: c.consumer_arn,
                 stream_arn: c.stream_arn,

@@ -113,7 +113,7 @@ impl KinesisService {
                 let from =
                     r.shard_position(&key, &info.shard_id, &StartingPosition::TrimHorizon, now)?;
                 let read = r.read_shard(&key, &info.shard_id, from, limit, now)?;
-                let records: Vec<crate::api::output::Record> =
+                let records: Vec<crate::model::output::Record> =
                     read.records.into_iter().map(Into::into).collect();
                 shards.insert(
                     info.shard_id.clone(),

@@ -2,14 +2,14 @@
 //! resharding (SplitShard, MergeShards, UpdateShardCount).
 
 use super::{bounded, missing, required, stream_key, KinesisService, RequestContext};
-use crate::api::input::*;
-use crate::api::output::*;
 use crate::engine::{KinesisError, ListShards, PutRecordEntry, ShardFilter, StartingPosition};
+use crate::model::input::*;
+use crate::model::output::*;
 
 /// One record to write; `index` is PutRecords' (0-based) entry, whose member names in
 /// errors are `records.N.member.…` (formatted only for an error).
 fn entry(
-    data: Option<super::super::api::types::Blob>,
+    data: Option<crate::model::types::Blob>,
     partition_key: Option<String>,
     explicit_hash_key: Option<String>,
     index: Option<usize>,

@@ -3,12 +3,12 @@
 //! settings.
 
 use super::{bounded, required, stream_key, KinesisService, RequestContext};
-use crate::api::input::*;
-use crate::api::output::*;
 use crate::engine::{CreateStream, EncryptionType, KinesisError, StreamMode};
+use crate::model::input::*;
+use crate::model::output::*;
 
 fn mode(
-    details: Option<crate::api::input::StreamModeDetails>,
+    details: Option<crate::model::input::StreamModeDetails>,
 ) -> Result<Option<StreamMode>, KinesisError> {
     let Some(mode) = details.and_then(|d| d.stream_mode) else {
         return Ok(None);

@@ -10,9 +10,9 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::{required, KinesisService, RequestContext};
-use crate::api::input::SubscribeToShardInput;
-use crate::api::output::{ChildShard, Record, SubscribeToShardEvent};
 use crate::engine::{parse_shard_id, shard_id, KinesisError, StartingPosition};
+use crate::model::input::SubscribeToShardInput;
+use crate::model::output::{ChildShard, Record, SubscribeToShardEvent};
 
 /// How long one subscription lasts.
 pub(super) const SUBSCRIPTION_LIFETIME_MS: u64 = 5 * 60 * 1000;

@@ -72,3 +72,10 @@ pub fn describe(error: &SnsError) -> ErrorDescriptor {
         },
     }
 }
+
+impl SnsError {
+    /// How this error appears on the wire: its row of the table above.
+    pub fn descriptor(&self) -> ErrorDescriptor {
+        describe(self)
+    }
+}

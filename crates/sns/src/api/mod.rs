@@ -4,8 +4,7 @@
 //! one list, as in the SQS API.
 
 pub mod errors;
-pub mod input;
-pub mod output;
+pub use crate::model::{input, output};
 
 use sluice_core::RequestContext;
 use sluice_wire::{render_error, render_output, ApiResponse, Protocol, Service};

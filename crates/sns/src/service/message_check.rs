@@ -5,10 +5,10 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
-use crate::api::input::*;
 use crate::engine::{
     valid_number, AttributeData, MessageAttribute, MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS,
 };
+use crate::model::input::*;
 use crate::SnsError;
 
 /// One message's fields, as Publish and each PublishBatch entry give them.

@@ -6,12 +6,12 @@ use std::collections::BTreeMap;
 use sluice_core::{page, Arn, Page};
 
 use super::{page_start_under, RequestContext, SnsService};
-use crate::api::input::*;
-use crate::api::output::*;
 use crate::engine::{
     parse_platform_application_arn, platform_application_arn, PlatformApplication,
     PlatformEndpoint, PAGE_SIZE, PLATFORMS,
 };
+use crate::model::input::*;
+use crate::model::output::*;
 use crate::SnsError;
 
 const ENDPOINT_ATTRIBUTES: &[&str] = &["CustomUserData", "Enabled", "Token"];

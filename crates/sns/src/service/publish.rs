@@ -8,12 +8,12 @@ use sluice_core::{first_duplicate_id, sha256_hex, valid_batch_entry_id, MAX_BATC
 
 use super::message_check::{check, precheck, Checked, MessageFields};
 use super::{parse_topic_arn, topics, RequestContext, SnsService};
-use crate::api::input::*;
-use crate::api::output::*;
 use crate::engine::{
     valid_e164, FifoAdmission, FifoFacts, OutboxKind, OutboxRecord, Published, TopicCell,
     MAX_MESSAGE_BYTES,
 };
+use crate::model::input::*;
+use crate::model::output::*;
 use crate::SnsError;
 
 /// AWS's answer to a FIFO message with neither a deduplication id nor content-based

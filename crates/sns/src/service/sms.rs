@@ -3,9 +3,9 @@
 //! SMS outbox, as AWS would text it).
 
 use super::{RequestContext, SnsService};
-use crate::api::input::*;
-use crate::api::output::*;
 use crate::engine::{valid_e164, OutboxKind, OutboxRecord, SandboxNumber, SMS_ATTRIBUTES};
+use crate::model::input::*;
+use crate::model::output::*;
 use crate::SnsError;
 
 fn phone_number(number: Option<String>) -> Result<String, SnsError> {

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use sluice_core::Arn;
 
 use super::{page_start_under, parse_topic_arn, topics, RequestContext, SnsService};
-use crate::api::input::*;
-use crate::api::output::*;
 use crate::engine::subscription_rules::*;
 use crate::engine::{DeliveryProtocol, Subscription, SubscriptionSettings};
+use crate::model::input::*;
+use crate::model::output::*;
 use crate::SnsError;
 
 impl SnsService {

@@ -10,10 +10,10 @@ use serde_json::{json, Value};
 use sluice_core::Arn;
 
 use super::{page_start_under, parse_topic_arn, RequestContext, SnsService};
-use crate::api::input::*;
-use crate::api::output::*;
 use crate::engine::topic_rules::*;
 use crate::engine::{valid_topic_name, Topic, TopicCell, TopicKey};
+use crate::model::input::*;
+use crate::model::output::*;
 use crate::SnsError;
 
 impl SnsService {

@@ -104,12 +104,19 @@ pub fn message(error: &SqsError, protocol: Protocol) -> String {
     }
 }
 
-/// The message of a failed batch entry, which for a bad receipt handle quotes it.
-pub fn batch_entry_message(error: &SqsError) -> String {
-    match error {
-        SqsError::ReceiptHandleIsInvalid(handle) => {
-            format!("The receipt handle \"{handle}\" is not valid for this queue.")
+impl SqsError {
+    /// How this error appears on the wire: its row of the table above.
+    pub fn descriptor(&self) -> ErrorDescriptor {
+        describe(self)
+    }
+
+    /// The message of a failed batch entry, which for a bad receipt handle quotes it.
+    pub fn batch_entry_message(&self) -> String {
+        match self {
+            SqsError::ReceiptHandleIsInvalid(handle) => {
+                format!("The receipt handle \"{handle}\" is not valid for this queue.")
+            }
+            other => other.to_string(),
         }
-        other => other.to_string(),
     }
 }

@@ -4,8 +4,7 @@
 //! operation is added in exactly one place and the compiler finds the rest.
 
 pub mod errors;
-pub mod input;
-pub mod output;
+pub use crate::model::{input, output};
 
 use sluice_core::RequestContext;
 use sluice_wire::{render_error, render_output, ApiResponse, Protocol, Service};

@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use crate::api::input::ReceiptEntry;
-use crate::api::output::{BatchResultErrorEntry, IdBatchOutput, IdEntry};
+use crate::model::input::ReceiptEntry;
+use crate::model::output::{BatchResultErrorEntry, IdBatchOutput, IdEntry};
 use crate::SqsError;
 use sluice_core::{valid_batch_entry_id, MAX_BATCH_ENTRIES};
 

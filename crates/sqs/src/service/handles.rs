@@ -4,12 +4,12 @@ use sluice_core::Timestamp;
 
 use super::batch::{check_batch, id_batch};
 use super::{in_range, required, RequestContext, SqsService, Wakeups};
-use crate::api::input::{
+use crate::engine::{QueueCell, MAX_VISIBILITY_TIMEOUT};
+use crate::model::input::{
     ChangeMessageVisibilityBatchInput, ChangeMessageVisibilityInput, DeleteMessageBatchInput,
     DeleteMessageInput, ReceiptEntry,
 };
-use crate::api::output::{Empty, IdBatchOutput};
-use crate::engine::{QueueCell, MAX_VISIBILITY_TIMEOUT};
+use crate::model::output::{Empty, IdBatchOutput};
 use crate::SqsError;
 
 impl SqsService {

@@ -7,8 +7,8 @@ use sluice_core::Region;
 
 use super::receive::{message_output, SystemAttributeFilter};
 use super::{parse_queue_url, SqsService};
-use crate::api::output::ReceiveMessageOutput;
 use crate::engine::{Counts, Delivery, QueueCell};
+use crate::model::output::ReceiveMessageOutput;
 
 /// `us-east-1`, `eu-west-3`: a part of a host or path that names a region.
 fn looks_like_region(part: &str) -> bool {

@@ -12,14 +12,14 @@ use sluice_core::Timestamp;
 
 use super::redrive::key_of_arn;
 use super::{in_range, required, RequestContext, SqsService};
-use crate::api::input::{
+use crate::engine::{MessageContent, QueueCell};
+use crate::model::input::{
     CancelMessageMoveTaskInput, ListMessageMoveTasksInput, StartMessageMoveTaskInput,
 };
-use crate::api::output::{
+use crate::model::output::{
     CancelMessageMoveTaskOutput, ListMessageMoveTasksOutput, MoveTaskEntry,
     StartMessageMoveTaskOutput,
 };
-use crate::engine::{MessageContent, QueueCell};
 use crate::SqsError;
 
 /// Finished tasks kept for ListMessageMoveTasks (AWS lists recent ones only).

@@ -5,8 +5,8 @@
 use serde_json::{json, Value};
 
 use super::{required, RequestContext, SqsService};
-use crate::api::input::{AddPermissionInput, RemovePermissionInput};
-use crate::api::output::Empty;
+use crate::model::input::{AddPermissionInput, RemovePermissionInput};
+use crate::model::output::Empty;
 use crate::SqsError;
 
 /// Actions AddPermission accepts (`*` for all).

@@ -2,14 +2,14 @@
 
 use super::redrive::{parse_redrive_allow_policy, parse_redrive_policy};
 use super::{required, RequestContext, SqsService};
-use crate::api::input::{
+use crate::engine::{Queue, QueueAttributes, QueueKey, RedrivePolicy, READ_ONLY};
+use crate::model::input::{
     CreateQueueInput, GetQueueAttributesInput, GetQueueUrlInput, ListQueuesInput, QueueUrlInput,
     SetQueueAttributesInput, TagQueueInput, UntagQueueInput,
 };
-use crate::api::output::{
+use crate::model::output::{
     Empty, GetQueueAttributesOutput, ListQueueTagsOutput, ListQueuesOutput, Pairs, QueueUrlOutput,
 };
-use crate::engine::{Queue, QueueAttributes, QueueKey, RedrivePolicy, READ_ONLY};
 use crate::SqsError;
 
 /// Most tags one queue may carry.

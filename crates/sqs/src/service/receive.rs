@@ -8,13 +8,13 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 
 use super::{in_range, RequestContext, SqsService, Wakeups};
-use crate::api::input::ReceiveMessageInput;
-use crate::api::output::{
-    AttributeValueOutput, AttributeValues, BodyOf, MessageOutput, Pairs, ReceiveMessageOutput,
-};
 use crate::engine::{
     md5_of_attributes, valid_group_or_dedup_id, AttributeData, AttributeValue, Delivery, QueueCell,
     MAX_VISIBILITY_TIMEOUT, MAX_WAIT_TIME_SECONDS,
+};
+use crate::model::input::ReceiveMessageInput;
+use crate::model::output::{
+    AttributeValueOutput, AttributeValues, BodyOf, MessageOutput, Pairs, ReceiveMessageOutput,
 };
 use crate::SqsError;
 

@@ -8,11 +8,11 @@ use serde_json::{Map, Value};
 use sluice_core::{AccountId, Arn, Region, Timestamp};
 
 use super::{RequestContext, SqsService};
-use crate::api::input::ListDeadLetterSourceQueuesInput;
-use crate::api::output::ListDeadLetterSourceQueuesOutput;
 use crate::engine::{
     MessageContent, QueueAttributes, QueueCell, QueueKey, RedriveAllowPolicy, RedrivePolicy,
 };
+use crate::model::input::ListDeadLetterSourceQueuesInput;
+use crate::model::output::ListDeadLetterSourceQueuesOutput;
 use crate::SqsError;
 
 const MAX_ALLOWED_SOURCES: usize = 10;

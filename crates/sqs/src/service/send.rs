@@ -9,12 +9,14 @@ use sluice_core::{sha256_hex, QueueMessage, Timestamp};
 
 use super::batch::{check_batch, failed_entry};
 use super::{in_range, required, RequestContext, SqsService, Wakeups};
-use crate::api::input::{AttributeInputs, SendMessageBatchInput, SendMessageInput};
-use crate::api::output::{SendMessageBatchOutput, SendMessageBatchResultEntry, SendMessageOutput};
 use crate::engine::{
     md5_of_attributes, md5_of_body, md5_of_system_attributes, valid_group_or_dedup_id,
     validate_attributes, validate_text, AttributeData, AttributeValue, MessageAttributes,
     MessageContent, NewMessage, Queue, QueueCell, QueueKey, MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE,
+};
+use crate::model::input::{AttributeInputs, SendMessageBatchInput, SendMessageInput};
+use crate::model::output::{
+    SendMessageBatchOutput, SendMessageBatchResultEntry, SendMessageOutput,
 };
 use crate::SqsError;
 

@@ -246,7 +246,7 @@ pub struct BatchResultErrorEntry {
 
 impl BatchResultErrorEntry {
     fn write(&self, w: &mut XmlWriter) {
-        let desc = super::errors::describe(&self.error);
+        let desc = self.error.descriptor();
         w.open("BatchResultErrorEntry")
             .elem("Id", &self.id)
             .elem(
@@ -258,7 +258,7 @@ impl BatchResultErrorEntry {
                 },
             )
             .elem("Code", desc.query_code)
-            .elem("Message", &super::errors::batch_entry_message(&self.error))
+            .elem("Message", &self.error.batch_entry_message())
             .close("BatchResultErrorEntry");
     }
 }
@@ -266,12 +266,12 @@ impl BatchResultErrorEntry {
 impl Serialize for BatchResultErrorEntry {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let desc = super::errors::describe(&self.error);
+        let desc = self.error.descriptor();
         let mut entry = s.serialize_struct("BatchResultErrorEntry", 4)?;
         entry.serialize_field("Id", &self.id)?;
         entry.serialize_field("SenderFault", &(desc.fault == sluice_wire::Fault::Sender))?;
         entry.serialize_field("Code", desc.query_code)?;
-        entry.serialize_field("Message", &super::errors::batch_entry_message(&self.error))?;
+        entry.serialize_field("Message", &self.error.batch_entry_message())?;
         entry.end()
     }
 }

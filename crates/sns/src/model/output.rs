@@ -207,7 +207,7 @@ pub struct PublishBatchFailure {
 
 impl PublishBatchFailure {
     fn sender_fault(&self) -> bool {
-        super::errors::describe(&self.error).fault == sluice_wire::Fault::Sender
+        self.error.descriptor().fault == sluice_wire::Fault::Sender
     }
 }
 
@@ -216,7 +216,7 @@ impl Serialize for PublishBatchFailure {
         use serde::ser::SerializeStruct;
         let mut entry = s.serialize_struct("PublishBatchFailure", 4)?;
         entry.serialize_field("Id", &self.id)?;
-        entry.serialize_field("Code", super::errors::describe(&self.error).query_code)?;
+        entry.serialize_field("Code", self.error.descriptor().query_code)?;
         entry.serialize_field("Message", &self.error.to_string())?;
         entry.serialize_field("SenderFault", &self.sender_fault())?;
         entry.end()
@@ -244,7 +244,7 @@ impl WriteXml for PublishBatchOutput {
         for f in &self.failed {
             w.open("member")
                 .elem("Id", &f.id)
-                .elem("Code", super::errors::describe(&f.error).query_code)
+                .elem("Code", f.error.descriptor().query_code)
                 .elem("Message", &f.error.to_string())
                 .elem(
                     "SenderFault",
