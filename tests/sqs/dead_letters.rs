@@ -213,6 +213,13 @@ async fn permissions_are_statements_in_the_policy() {
         .expect("attrs");
     let doc: serde_json::Value =
         serde_json::from_str(&policy.attributes().expect("a")[&A::Policy]).expect("json");
+    // AddPermission writes SQS's legacy policy version (LocalStack's AWS-recorded
+    // `test_add_permission` snapshot).
+    assert_eq!(doc["Version"], "2008-10-17");
+    assert_eq!(
+        doc["Id"],
+        "arn:aws:sqs:us-east-1:000000000000:shared/SQSDefaultPolicy"
+    );
     let statement = &doc["Statement"][0];
     assert_eq!(statement["Sid"], "partners");
     assert_eq!(

@@ -62,6 +62,16 @@ async fn fifo_queues_are_named_and_described_as_aws_does() {
         m,
         "Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported."
     );
+    // Restating the type is no change, and AWS accepts it.
+    t.sqs
+        .set_queue_attributes()
+        .queue_url(&url)
+        .attributes(A::FifoQueue, "true")
+        .attributes(A::VisibilityTimeout, "45")
+        .send()
+        .await
+        .expect("FifoQueue=true on a FIFO queue is a no-op");
+    assert_eq!(t.attribute(&url, A::VisibilityTimeout).await, "45");
 }
 
 #[tokio::test]
@@ -108,6 +118,18 @@ async fn send_rules_for_fifo_queues() {
     );
     assert_eq!(c, "InvalidParameterValue");
     assert_eq!(m, "Value 2 for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.");
+    // A delay of 0 asks for no delay, which FIFO queues accept (LocalStack's AWS-recorded
+    // `test_fifo_queue_send_message_with_delay_seconds_fails` snapshot).
+    t.sqs
+        .send_message()
+        .queue_url(&url)
+        .message_body("x")
+        .message_group_id("g")
+        .message_deduplication_id("d0")
+        .delay_seconds(0)
+        .send()
+        .await
+        .expect("DelaySeconds=0 on a FIFO queue");
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! clock drives the per-second batches.
 
 use aws_sdk_sqs::types::QueueAttributeName as A;
+use base64::Engine;
 use sluice_tests::TestServer;
 
 use crate::code;
@@ -161,10 +162,29 @@ async fn a_move_task_can_be_cancelled() {
             .await,
     );
     assert_eq!(c, "AWS.SimpleQueueService.UnsupportedOperation");
+    // A handle that is not one StartMessageMoveTask could have made (moto's AWS-checked
+    // test and AWS's docs agree on the message).
     let (c, m) = code(
         t.sqs
             .cancel_message_move_task()
             .task_handle("bogus")
+            .send()
+            .await,
+    );
+    assert_eq!(
+        (c.as_str(), m.as_str()),
+        (
+            "InvalidParameterValue",
+            "Value for parameter TaskHandle is invalid."
+        )
+    );
+    let unknown = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{{\"taskId\":\"00000000-0000-0000-0000-000000000000\",\"sourceArn\":\"{dlq_arn}\"}}"
+    ));
+    let (c, m) = code(
+        t.sqs
+            .cancel_message_move_task()
+            .task_handle(&unknown)
             .send()
             .await,
     );

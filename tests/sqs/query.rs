@@ -212,11 +212,22 @@ async fn query_errors_are_error_response_xml() {
         r.body
     );
 
+    // A QueueUrl that is no queue URL is read as a queue name: one that names no queue is
+    // NonExistentQueue (400), a bare name of a queue works.
     let r = t
         .query("/", "Action=SendMessage&QueueUrl=not-a-url&MessageBody=x")
         .await;
-    assert_eq!(r.status, 404);
-    assert!(r.body.contains("<Code>InvalidAddress</Code>"), "{}", r.body);
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body
+            .contains("<Code>AWS.SimpleQueueService.NonExistentQueue</Code>"),
+        "{}",
+        r.body
+    );
+    let r = t
+        .query("/", "Action=SendMessage&QueueUrl=q&MessageBody=x")
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
 }
 
 #[tokio::test]

@@ -35,8 +35,6 @@ pub enum SqsError {
         name: String,
         reason: Option<String>,
     },
-    #[error("The address {0} is not valid for this endpoint.")]
-    InvalidAddress(String),
     #[error("Only one PurgeQueue operation on {0} is allowed every 60 seconds.")]
     PurgeQueueInProgress(String),
     #[error("You must wait 60 seconds after deleting a queue before you can create another with the same name.")]

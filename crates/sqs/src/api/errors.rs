@@ -35,7 +35,6 @@ pub fn describe(error: &SqsError) -> ErrorDescriptor {
         E::InvalidAttributeValue { .. } => {
             sender("InvalidAttributeValue", "InvalidAttributeValue", 400)
         }
-        E::InvalidAddress(_) => sender("InvalidAddress", "InvalidAddress", 404),
         E::PurgeQueueInProgress(_) => sender(
             "PurgeQueueInProgress",
             "AWS.SimpleQueueService.PurgeQueueInProgress",

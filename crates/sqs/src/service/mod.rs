@@ -63,9 +63,16 @@ impl SqsService {
             None if queue_path(&ctx.path).is_some() => &ctx.path,
             None => return Err(SqsError::MissingParameter("QueueUrl")),
         };
-        let (account, name) =
-            parse_queue_url(url).ok_or_else(|| SqsError::InvalidAddress(url.to_owned()))?;
-        let account = AccountId::parse(account).ok_or(SqsError::QueueDoesNotExist)?;
+        // AWS reads a `QueueUrl` that is not a queue URL as a queue name in the caller's
+        // account: a bare name works, anything else names no queue (NonExistentQueue, as
+        // moto's maintainers recorded against AWS; InvalidAddress is about the endpoint).
+        let (account, name) = match parse_queue_url(url) {
+            Some((account, name)) => (
+                AccountId::parse(account).ok_or(SqsError::QueueDoesNotExist)?,
+                name,
+            ),
+            None => (ctx.account.clone(), url),
+        };
         Ok(QueueKey {
             account,
             region: ctx.region.clone(),

@@ -352,6 +352,11 @@ impl SqsService {
         input: CancelMessageMoveTaskInput,
     ) -> Result<CancelMessageMoveTaskOutput, SqsError> {
         let handle = required(input.task_handle, "TaskHandle")?;
+        if !well_formed_handle(&handle) {
+            return Err(SqsError::InvalidParameterValueMessage(
+                "Value for parameter TaskHandle is invalid.".into(),
+            ));
+        }
         let outcome = self.move_tasks.update(&handle, |t| {
             if t.status != Status::Running {
                 return Err(SqsError::UnsupportedOperation(
@@ -367,4 +372,20 @@ impl SqsService {
             approximate_number_of_messages_moved: moved,
         })
     }
+}
+
+/// Whether a task handle has the shape StartMessageMoveTask hands out (base64 of a JSON
+/// object naming `taskId` and `sourceArn`); anything else is AWS's "TaskHandle is invalid",
+/// not "Task does not exist".
+fn well_formed_handle(handle: &str) -> bool {
+    let Some(document) = STANDARD
+        .decode(handle)
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+    else {
+        return false;
+    };
+    ["taskId", "sourceArn"]
+        .iter()
+        .all(|k| document[*k].as_str().is_some_and(|v| !v.is_empty()))
 }

@@ -92,7 +92,7 @@ impl SqsService {
             .and_then(|p| serde_json::from_str::<Value>(p).ok())
             .filter(Value::is_object)
             .unwrap_or_else(
-                || json!({"Version": "2012-10-17", "Id": format!("{arn}/SQSDefaultPolicy")}),
+                || json!({"Version": "2008-10-17", "Id": format!("{arn}/SQSDefaultPolicy")}),
             );
         let statement = policy
             .as_object_mut()

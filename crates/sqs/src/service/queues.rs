@@ -256,7 +256,7 @@ impl SqsService {
     pub async fn set_queue_attributes(
         &self,
         ctx: &RequestContext,
-        input: SetQueueAttributesInput,
+        mut input: SetQueueAttributesInput,
     ) -> Result<Empty, SqsError> {
         let cell = self.resolve(ctx, input.queue_url.as_deref())?;
         if let Some((name, _)) = input
@@ -267,13 +267,22 @@ impl SqsService {
             return Err(SqsError::InvalidAttributeName(name.clone()));
         }
         // On a standard queue FifoQueue is an unknown attribute (below); on a FIFO queue it
-        // cannot change.
+        // cannot change, but restating `true` is a no-op (LocalStack's AWS-recorded
+        // `test_set_queue_attribute_fifo` snapshots).
         let is_fifo = cell.is_fifo();
-        if is_fifo && input.attributes.iter().any(|(n, _)| n == "FifoQueue") {
-            return Err(SqsError::InvalidAttributeValue {
-                name: "FifoQueue".into(),
-                reason: Some("Modifying queue type is not supported.".into()),
-            });
+        if is_fifo {
+            let restates = |v: &str| v.eq_ignore_ascii_case("true");
+            if input
+                .attributes
+                .iter()
+                .any(|(n, v)| n == "FifoQueue" && !restates(v))
+            {
+                return Err(SqsError::InvalidAttributeValue {
+                    name: "FifoQueue".into(),
+                    reason: Some("Modifying queue type is not supported.".into()),
+                });
+            }
+            input.attributes.retain(|(n, _)| n != "FifoQueue");
         }
         // Validated on a copy without holding this queue's lock: a redrive check locks the
         // target, which may be this very queue (or one whose own check waits on this one).

@@ -153,7 +153,8 @@ fn prepare(input: Outgoing, kind: QueueKind) -> Result<Prepared, SqsError> {
         if input.group_id.is_none() {
             return Err(SqsError::MissingParameter("MessageGroupId"));
         }
-        if let Some(delay) = delay_seconds {
+        // FIFO queues have no per-message delay; 0 asks for none, and AWS accepts it.
+        if let Some(delay) = delay_seconds.filter(|d| *d != 0) {
             return Err(not_for_this_type("DelaySeconds", &delay));
         }
     }
