@@ -281,7 +281,8 @@ async fn publish_batch_delivers_each_entry_and_rejects_bad_batches() {
         error(too_many.send().await).0,
         "TooManyEntriesInBatchRequest"
     );
-    let (code, _) = error(
+    // AWS names the id and the rule (LocalStack's AWS-recorded PublishBatch snapshots).
+    let (code, message) = error(
         t.sns
             .publish_batch()
             .topic_arn(&arn)
@@ -290,6 +291,24 @@ async fn publish_batch_delivers_each_entry_and_rejects_bad_batches() {
             .await,
     );
     assert_eq!(code, "InvalidBatchEntryId");
+    assert_eq!(
+        message,
+        "The Id of a batch entry in the batch request contains an impermissible character: bad id!"
+    );
+    let long = "i".repeat(81);
+    let (code, message) = error(
+        t.sns
+            .publish_batch()
+            .topic_arn(&arn)
+            .publish_batch_request_entries(entry(&long, "1"))
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidBatchEntryId");
+    assert_eq!(
+        message,
+        format!("The Id of a batch entry in the batch request is too long: {long}")
+    );
     let big = "x".repeat(140_000);
     let (code, _) = error(
         t.sns
@@ -343,4 +362,40 @@ async fn json_protocol_is_accepted_too() {
         "com.amazonaws.sns#NotFoundException"
     );
     assert_eq!(reply.header("x-amzn-query-error"), Some("NotFound;Sender"));
+}
+
+/// SNS's own `AWS.SNS.SMS.*` / `AWS.SNS.MOBILE.*` attributes are accepted on Publish; any
+/// other `AWS.` name is a reserved prefix.
+#[tokio::test]
+async fn sns_own_attribute_names_are_not_reserved() {
+    let t = TestServer::start().await;
+    let arn = topic(&t, "sms-attrs").await;
+    let value = |v: &str| {
+        aws_sdk_sns::types::MessageAttributeValue::builder()
+            .data_type("String")
+            .string_value(v)
+            .build()
+            .expect("attribute")
+    };
+    for name in ["AWS.SNS.SMS.SMSType", "AWS.SNS.MOBILE.APNS.PUSH_TYPE"] {
+        t.sns
+            .publish()
+            .topic_arn(&arn)
+            .message("m")
+            .message_attributes(name, value("Transactional"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    }
+    let (code, message) = error(
+        t.sns
+            .publish()
+            .topic_arn(&arn)
+            .message("m")
+            .message_attributes("AWS.Custom", value("x"))
+            .send()
+            .await,
+    );
+    assert_eq!(code, "ParameterValueInvalid");
+    assert!(message.contains("reserved prefix"), "{message}");
 }

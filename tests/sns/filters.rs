@@ -163,6 +163,20 @@ async fn bad_policies_get_aws_errors() {
         message.starts_with("Invalid parameter: FilterPolicy: "),
         "{message}"
     );
+    let (code, message) = error(
+        t.sns
+            .set_subscription_attributes()
+            .subscription_arn(&sub)
+            .attribute_name("FilterPolicy")
+            .attribute_value("{invalidjson}")
+            .send()
+            .await,
+    );
+    assert_eq!(code, "InvalidParameter");
+    assert!(
+        message.starts_with("Invalid parameter: FilterPolicy: failed to parse JSON."),
+        "{message}"
+    );
     let (_, message) = error(
         t.sns
             .set_subscription_attributes()

@@ -155,6 +155,17 @@ async fn platform_applications_endpoints_and_push_messages() {
         (code.as_str(), message.as_str()),
         ("EndpointDisabled", "Endpoint is disabled")
     );
+    // Before the message is looked at: a JSON structure without `default` still gets it.
+    let (code, _) = error(
+        t.sns
+            .publish()
+            .target_arn(&endpoint)
+            .message_structure("json")
+            .message(r#"{"GCM":"x"}"#)
+            .send()
+            .await,
+    );
+    assert_eq!(code, "EndpointDisabled");
     let attrs = t
         .sns
         .get_endpoint_attributes()
@@ -181,6 +192,28 @@ async fn platform_applications_endpoints_and_push_messages() {
         .await
         .expect("list apps");
     assert_eq!(apps.platform_applications().len(), 1);
+    // AWS reports applications as enabled (LocalStack's AWS-recorded platform snapshots).
+    let listed_attributes = apps.platform_applications()[0]
+        .attributes()
+        .expect("attributes");
+    assert_eq!(
+        listed_attributes.get("Enabled").map(String::as_str),
+        Some("true")
+    );
+    assert!(!listed_attributes.contains_key("PlatformCredential"));
+    let got = t
+        .sns
+        .get_platform_application_attributes()
+        .platform_application_arn(&app)
+        .send()
+        .await
+        .expect("get app attributes");
+    assert_eq!(
+        got.attributes()
+            .and_then(|a| a.get("Enabled"))
+            .map(String::as_str),
+        Some("true")
+    );
     t.sns
         .delete_platform_application()
         .platform_application_arn(&app)

@@ -32,8 +32,9 @@ pub enum SnsError {
     BatchRequestTooLong,
     #[error("The batch request doesn't contain any entries.")]
     EmptyBatchRequest,
-    #[error("A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.")]
-    InvalidBatchEntryId,
+    /// AWS names the offending id and the rule it breaks (length first, then characters).
+    #[error("The Id of a batch entry in the batch request {}: {id}", if *too_long { "is too long" } else { "contains an impermissible character" })]
+    InvalidBatchEntryId { id: String, too_long: bool },
     #[error("The batch request contains more entries than permissible.")]
     TooManyEntriesInBatchRequest,
     #[error("{0}")]

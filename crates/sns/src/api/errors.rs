@@ -45,7 +45,7 @@ pub fn describe(error: &SnsError) -> ErrorDescriptor {
             sender("BatchRequestTooLongException", "BatchRequestTooLong", 400)
         }
         E::EmptyBatchRequest => sender("EmptyBatchRequestException", "EmptyBatchRequest", 400),
-        E::InvalidBatchEntryId => {
+        E::InvalidBatchEntryId { .. } => {
             sender("InvalidBatchEntryIdException", "InvalidBatchEntryId", 400)
         }
         E::TooManyEntriesInBatchRequest => sender(

@@ -81,6 +81,13 @@ pub(super) fn check_attribute_name(name: &str) -> Result<(), SnsError> {
             "Message attribute name can not have successive '.' character.".into(),
         ));
     }
+    // SNS's own attributes for SMS and mobile push are the documented exceptions
+    // (https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-phone.html,
+    // https://docs.aws.amazon.com/sns/latest/dg/sns-send-custom-platform-specific-payloads-mobile-devices.html).
+    const SNS_OWN: [&str; 3] = ["AWS.SNS.SMS.", "AWS.SNS.MOBILE.", "AWS.MM.SMS."];
+    if SNS_OWN.iter().any(|prefix| name.starts_with(prefix)) {
+        return Ok(());
+    }
     let lower = name.to_ascii_lowercase();
     if lower.starts_with("aws.") || lower.starts_with("amazon.") {
         return Err(attribute_error(format!(

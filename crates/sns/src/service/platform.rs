@@ -321,10 +321,16 @@ impl SnsService {
 }
 
 /// An application's attributes as AWS returns them: credentials are never echoed.
+/// AWS reports every application `Enabled` ("true" unless it was disabled).
 fn visible_app_attributes(app: &PlatformApplication) -> Vec<(String, String)> {
-    app.attributes
+    let mut visible: BTreeMap<String, String> = app
+        .attributes
         .iter()
         .filter(|(k, _)| !matches!(k.as_str(), "PlatformCredential" | "PlatformPrincipal"))
         .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+        .collect();
+    visible
+        .entry("Enabled".to_owned())
+        .or_insert_with(|| "true".to_owned());
+    visible.into_iter().collect()
 }

@@ -61,7 +61,9 @@ impl SnsService {
             }
         };
         if arn.contains(":endpoint/") {
-            let checked = check(fields, false, "messageAttributes")?;
+            // The endpoint is checked before the message (a disabled endpoint answers
+            // EndpointDisabled whatever the message structure, as LocalStack's
+            // AWS-recorded platform snapshots show).
             {
                 let platforms = self.platforms.lock();
                 let endpoint = platforms.endpoints.get(&arn).ok_or_else(|| {
@@ -73,6 +75,7 @@ impl SnsService {
                     return Err(SnsError::EndpointDisabled);
                 }
             }
+            let checked = check(fields, false, "messageAttributes")?;
             return Ok(self.record_direct(ctx, OutboxKind::Application, arn, checked));
         }
         let fifo = arn.ends_with(".fifo");
@@ -211,8 +214,11 @@ impl SnsService {
         if first_duplicate_id(ids()).is_some() {
             return Err(SnsError::BatchEntryIdsNotDistinct);
         }
-        if !ids().all(valid_batch_entry_id) {
-            return Err(SnsError::InvalidBatchEntryId);
+        if let Some(id) = ids().find(|id| !valid_batch_entry_id(id)) {
+            return Err(SnsError::InvalidBatchEntryId {
+                id: id.to_owned(),
+                too_long: id.len() > 80,
+            });
         }
         let mut checked = Vec::with_capacity(entries.len());
         let mut total = 0;

@@ -91,6 +91,8 @@ pub(super) fn nonstandard_ip(ip: &str) -> PolicyError {
     PolicyError(format!("Nonstandard IP address: {ip}"))
 }
 
+/// AWS's words for a policy that is not JSON ("FilterPolicy: failed to parse JSON." and
+/// its parser's detail, LocalStack's AWS-recorded `invalid-json-filter-policy` snapshot).
 pub(super) fn json_syntax(error: &SyntaxError) -> PolicyError {
-    PolicyError(format!("Filter policy is not valid JSON: {error}"))
+    PolicyError(format!("failed to parse JSON. {error}"))
 }
