@@ -1,6 +1,6 @@
 //! SQS inspection beside the API: LocalStack's `/_aws/sqs/messages` (every message of a
 //! queue, in flight and delayed included, without receiving it; XML like ReceiveMessage, or
-//! JSON in xmltodict's shape when the client asks for JSON), by `?QueueUrl=`, by
+//! JSON in xmltodict's shape, built from the messages, when the client asks for JSON), by `?QueueUrl=`, by
 //! `/<region>/<account>/<queue>`, or as an SQS endpoint answering ReceiveMessage.
 
 use std::sync::Arc;
@@ -13,8 +13,8 @@ use axum::Router;
 use http::{HeaderMap, StatusCode, Uri};
 use serde_json::{json, Map, Value};
 use sluice_core::{AccountId, Region};
-use sluice_sqs::api::output::WriteXml;
 use sluice_sqs::engine::{QueueCell, QueueKey};
+use sluice_sqs::model::output::{MessageOutput, ReceiveMessageOutput, WriteXml};
 use sluice_wire::{query_response, QueryNode, Service};
 
 use crate::respond::{error, typed};
@@ -79,122 +79,100 @@ fn answer(app: &AppState, cell: Option<Arc<QueueCell>>, headers: &HeaderMap) -> 
         );
     };
     let out = app.sqs.peek(&cell);
-    let write = |w: &mut sluice_wire::XmlWriter| out.write_xml(w);
     let request_id = app.ids.uuid();
+    let wants_json = headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("json"));
+    if wants_json {
+        return typed(
+            StatusCode::OK,
+            "application/json",
+            Body::from(xmltodict(&out, &request_id).to_string()),
+        );
+    }
+    let write = |w: &mut sluice_wire::XmlWriter| out.write_xml(w);
     let xml = query_response(
         "ReceiveMessage",
         Service::Sqs.wire().xml_namespace,
         &request_id,
         Some(&write),
     );
-    let wants_json = headers
-        .get(http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("json"));
-    if wants_json {
-        let text = String::from_utf8_lossy(&xml);
-        typed(
-            StatusCode::OK,
-            "application/json",
-            Body::from(xml_to_json(&text).to_string()),
-        )
+    typed(StatusCode::OK, "text/xml", Body::from(xml))
+}
+
+/// ReceiveMessage's XML answer in the shape Python's xmltodict gives it (LocalStack's JSON
+/// form of this endpoint), built from the messages themselves: a repeated element is a
+/// list, a single one an object, an empty one `null`.
+fn xmltodict(out: &ReceiveMessageOutput, request_id: &str) -> Value {
+    let messages: Vec<Value> = out.messages.iter().map(message_json).collect();
+    let result = if messages.is_empty() {
+        Value::Null
     } else {
-        typed(StatusCode::OK, "text/xml", Body::from(xml))
-    }
+        json!({ "Message": one_or_many(messages) })
+    };
+    json!({
+        "ReceiveMessageResponse": {
+            "@xmlns": Service::Sqs.wire().xml_namespace,
+            "ReceiveMessageResult": result,
+            "ResponseMetadata": { "RequestId": request_id },
+        }
+    })
 }
 
-/// The simple XML Sluice writes (elements, text, an `xmlns` on the root) as xmltodict
-/// renders it: repeated children become lists, empty elements `null`, attributes `@name`.
-fn xml_to_json(xml: &str) -> Value {
-    let mut stack: Vec<(String, Map<String, Value>, String)> =
-        vec![(String::new(), Map::new(), String::new())];
-    let mut rest = xml;
-    if let Some(start) = rest.find("?>") {
-        rest = &rest[start + 2..];
+fn message_json(m: &MessageOutput) -> Value {
+    let mut map = Map::new();
+    map.insert("MessageId".into(), text(&m.message_id));
+    map.insert("ReceiptHandle".into(), text(&m.receipt_handle));
+    map.insert("MD5OfBody".into(), text(&m.md5_of_body));
+    map.insert("Body".into(), text(&m.body.0.body));
+    let attributes: Vec<Value> = m
+        .attributes
+        .0
+        .iter()
+        .map(|(name, value)| json!({ "Name": text(name), "Value": text(value) }))
+        .collect();
+    if !attributes.is_empty() {
+        map.insert("Attribute".into(), one_or_many(attributes));
     }
-    while let Some(open) = rest.find('<') {
-        if let Some(top) = stack.last_mut() {
-            top.2.push_str(&unescape(&rest[..open]));
-        }
-        let Some(close) = rest[open..].find('>') else {
-            break;
-        };
-        let tag = &rest[open + 1..open + close];
-        rest = &rest[open + close + 1..];
-        if let Some(name) = tag.strip_prefix('/') {
-            let Some((_, map, text)) = stack.pop() else {
-                break;
-            };
-            let value = if !map.is_empty() {
-                Value::Object(map)
-            } else if text.is_empty() {
-                Value::Null
-            } else {
-                Value::String(text)
-            };
-            if let Some(parent) = stack.last_mut() {
-                insert(&mut parent.1, name, value);
+    if let Some(md5) = &m.md5_of_message_attributes {
+        map.insert("MD5OfMessageAttributes".into(), text(md5));
+    }
+    let message_attributes: Vec<Value> = m
+        .message_attributes
+        .0
+        .iter()
+        .map(|(name, value)| {
+            let mut v = Map::new();
+            if let Some(s) = &value.string_value {
+                v.insert("StringValue".into(), text(s));
             }
-        } else if let Some(name) = tag.strip_suffix('/') {
-            if let Some(parent) = stack.last_mut() {
-                insert(&mut parent.1, name.trim(), Value::Null);
+            if let Some(b) = &value.binary_value {
+                v.insert("BinaryValue".into(), text(b));
             }
-        } else {
-            let mut parts = tag.splitn(2, ' ');
-            let name = parts.next().unwrap_or_default().to_owned();
-            let mut map = Map::new();
-            if let Some(attrs) = parts.next() {
-                for attr in attrs.split(' ').filter(|a| !a.is_empty()) {
-                    if let Some((k, v)) = attr.split_once('=') {
-                        map.insert(format!("@{k}"), json!(v.trim_matches('"')));
-                    }
-                }
-            }
-            stack.push((name, map, String::new()));
-        }
+            v.insert("DataType".into(), text(&value.data_type));
+            json!({ "Name": text(name), "Value": Value::Object(v) })
+        })
+        .collect();
+    if !message_attributes.is_empty() {
+        map.insert("MessageAttribute".into(), one_or_many(message_attributes));
     }
-    stack
-        .pop()
-        .map_or(Value::Null, |(_, map, _)| Value::Object(map))
+    Value::Object(map)
 }
 
-fn insert(map: &mut Map<String, Value>, name: &str, value: Value) {
-    match map.get_mut(name) {
-        Some(Value::Array(items)) => items.push(value),
-        Some(existing) => {
-            let first = existing.take();
-            *existing = Value::Array(vec![first, value]);
-        }
-        None => {
-            map.insert(name.to_owned(), value);
-        }
+/// xmltodict's text: an empty element is `null`.
+fn text(s: &str) -> Value {
+    if s.is_empty() {
+        Value::Null
+    } else {
+        Value::String(s.to_owned())
     }
 }
 
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&#xD;", "\r")
-        .replace("&amp;", "&")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_becomes_xmltodict_json() {
-        let v = xml_to_json(
-            "<?xml version=\"1.0\"?><R xmlns=\"ns\"><Res><M><B>a &amp; b</B></M><M><B>c</B><E/></M></Res><Empty></Empty></R>",
-        );
-        assert_eq!(v["R"]["@xmlns"], "ns");
-        assert_eq!(v["R"]["Res"]["M"][0]["B"], "a & b");
-        assert_eq!(v["R"]["Res"]["M"][1]["B"], "c");
-        assert_eq!(v["R"]["Res"]["M"][1]["E"], Value::Null);
-        assert_eq!(v["R"]["Empty"], Value::Null);
-        let single = xml_to_json("<R><M><B>x</B></M></R>");
-        assert_eq!(single["R"]["M"]["B"], "x");
+fn one_or_many(mut items: Vec<Value>) -> Value {
+    if items.len() == 1 {
+        items.pop().unwrap_or(Value::Null)
+    } else {
+        Value::Array(items)
     }
 }
