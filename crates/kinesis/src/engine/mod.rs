@@ -37,7 +37,8 @@ pub use names::{
 };
 pub use reading::{GetRecordsOutput, ShardRead, MAX_GET_RECORDS_BYTES};
 pub use records::{
-    PutRecordEntry, PutRecordOutput, PutRecordsOutput, PutRecordsResultEntry, MAX_PUT_RECORDS,
+    prepare_put_record, prepare_put_records, Appended, PreparedRecord, PutRecordEntry,
+    PutRecordOutput, PutRecordsOutput, PutRecordsResultEntry, MAX_PUT_RECORDS,
     MAX_PUT_RECORDS_BYTES,
 };
 pub use registry::{Config, CreateStream, Limits, Registry, StreamList, StreamSummary};

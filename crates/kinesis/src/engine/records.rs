@@ -9,7 +9,7 @@ use super::error::KinesisError;
 use super::hashkey::{parse_hash_key, partition_key_hash};
 use super::names::{shard_id, StreamKey};
 use super::registry::Registry;
-use super::seqnum::well_formed;
+use super::seqnum::{well_formed, SeqNum};
 use super::shard::{EncryptionType, StoredRecord};
 use super::stream::Stream;
 use super::throttle::{WRITE_BYTES_PER_SEC, WRITE_RECORDS_PER_SEC};
@@ -110,20 +110,153 @@ fn check_record_size(stream: &Stream, e: &PutRecordEntry) -> Result<(), KinesisE
     )))
 }
 
-/// Appends one validated record; `Err` carries the throttling error for the shard.
+/// A record checked and hashed: everything a write needs that no stream state decides, done
+/// before (and outside) the engine's lock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedRecord {
+    entry: PutRecordEntry,
+    hash: u128,
+}
+
+/// PutRecord's request-level checks, without the stream.
+pub fn prepare_put_record(
+    entry: PutRecordEntry,
+    sequence_number_for_ordering: Option<&str>,
+) -> Result<PreparedRecord, KinesisError> {
+    let explicit = validate_entry(None, &entry)?;
+    if let Some(s) = sequence_number_for_ordering.filter(|s| !well_formed(s)) {
+        return Err(KinesisError::validation(
+            "sequenceNumberForOrdering",
+            s,
+            "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
+        ));
+    }
+    let hash = explicit.unwrap_or_else(|| partition_key_hash(&entry.partition_key));
+    Ok(PreparedRecord { entry, hash })
+}
+
+/// PutRecords' request-level checks, without the stream: entry count, every entry's
+/// members, the request's total size.
+pub fn prepare_put_records(
+    entries: Vec<PutRecordEntry>,
+) -> Result<Vec<PreparedRecord>, KinesisError> {
+    if entries.is_empty() || entries.len() > MAX_PUT_RECORDS {
+        let constraint = if entries.is_empty() {
+            "Member must have length greater than or equal to 1".to_owned()
+        } else {
+            format!("Member must have length less than or equal to {MAX_PUT_RECORDS}")
+        };
+        return Err(KinesisError::validation(
+            "records",
+            &format!("[{} records]", entries.len()),
+            &constraint,
+        ));
+    }
+    let mut hashes = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let explicit = validate_entry(Some(i), e)?;
+        hashes.push(explicit.unwrap_or_else(|| partition_key_hash(&e.partition_key)));
+    }
+    let total: u64 = entries.iter().map(entry_size).sum();
+    if total > MAX_PUT_RECORDS_BYTES {
+        return Err(KinesisError::InvalidArgument(format!(
+            "Records size ({total} bytes) exceeds the {MAX_PUT_RECORDS_BYTES} bytes (10 \
+             MiB) limit of a PutRecords request."
+        )));
+    }
+    Ok(entries
+        .into_iter()
+        .zip(hashes)
+        .map(|(entry, hash)| PreparedRecord { entry, hash })
+        .collect())
+}
+
+/// Where written records went, as numbers: the text (shard ids, 56-digit sequence numbers,
+/// error messages) is made by `into_output`, after the lock is released.
+#[derive(Debug)]
+pub struct Appended {
+    epoch: u64,
+    encryption: EncryptionType,
+    /// Per record in request order: `(shard index, counter)`, or why it was not written.
+    results: Vec<Result<(u32, u64), KinesisError>>,
+}
+
+impl Appended {
+    pub fn written(&self) -> usize {
+        self.results.iter().filter(|r| r.is_ok()).count()
+    }
+
+    fn text(&self, shard: u32, counter: u64) -> (String, String) {
+        let seq = SeqNum {
+            counter,
+            shard,
+            epoch: self.epoch,
+        };
+        (shard_id(shard), seq.to_text())
+    }
+
+    /// PutRecords' output.
+    pub fn into_output(self) -> PutRecordsOutput {
+        let mut failed = 0u32;
+        let records = self
+            .results
+            .iter()
+            .map(|result| match result {
+                Ok((shard, counter)) => {
+                    let (shard_id, sequence_number) = self.text(*shard, *counter);
+                    PutRecordsResultEntry::Success {
+                        shard_id,
+                        sequence_number,
+                    }
+                }
+                Err(err) => {
+                    failed += 1;
+                    PutRecordsResultEntry::Failure {
+                        error_code: err.code().to_owned(),
+                        error_message: err.message().to_owned(),
+                    }
+                }
+            })
+            .collect();
+        PutRecordsOutput {
+            failed_record_count: failed,
+            records,
+            encryption_type: self.encryption,
+        }
+    }
+
+    /// PutRecord's output: its one record, or why it was not written.
+    pub fn into_single(self) -> Result<PutRecordOutput, KinesisError> {
+        let encryption_type = self.encryption;
+        let first = self.results.first().cloned();
+        match first {
+            Some(Ok((shard, counter))) => {
+                let (shard_id, sequence_number) = self.text(shard, counter);
+                Ok(PutRecordOutput {
+                    shard_id,
+                    sequence_number,
+                    encryption_type,
+                })
+            }
+            Some(Err(err)) => Err(err),
+            None => Err(KinesisError::InvalidArgument("No record to write.".into())),
+        }
+    }
+}
+
+/// Appends one prepared record: `(shard index, counter)`, or the shard's throttling error.
 fn append(
     stream: &mut Stream,
-    e: PutRecordEntry,
-    hash: u128,
+    record: PreparedRecord,
     throttling: bool,
     now: Timestamp,
-) -> Result<(String, String), KinesisError> {
+) -> Result<(u32, u64), KinesisError> {
+    let PreparedRecord { entry: e, hash } = record;
     let index = stream
         .shard_for(hash)
         .ok_or_else(|| KinesisError::stream_not_found(&stream.key.name, &stream.key.account))?;
     let size = entry_size(&e);
     let limits = (WRITE_RECORDS_PER_SEC, WRITE_BYTES_PER_SEC);
-    let epoch = stream.epoch();
     let encryption = stream.encryption;
     let counter = stream.counter.saturating_add(1);
     // Disjoint fields, so the key is only read (not cloned) on the error paths.
@@ -139,19 +272,45 @@ fn append(
         ));
     }
     shard.writes.record(now, 1, size);
-    shard.records.push_back(StoredRecord {
+    shard.records.push_back(StoredRecord::new(
         counter,
-        partition_key: e.partition_key,
-        data: e.data,
-        arrival: now,
+        &e.partition_key,
+        &e.data,
+        now,
         encryption,
-    });
-    let seq = shard.seq(counter, epoch);
+    ));
     stream.counter = counter;
-    Ok((shard.id(), seq))
+    Ok((index, counter))
 }
 
 impl Registry {
+    /// Appends prepared records to the stream, in order: the only part of a write that
+    /// needs the stream. Checks that need it (the stream exists and takes writes, each
+    /// record's size against the stream's maximum) fail the whole call; throttling fails
+    /// single records.
+    pub fn append_records(
+        &mut self,
+        key: &StreamKey,
+        records: Vec<PreparedRecord>,
+        now: Timestamp,
+    ) -> Result<Appended, KinesisError> {
+        let throttling = self.config.throttling;
+        let stream = self.stream_mut(key, now)?;
+        stream.require_readable()?;
+        for record in &records {
+            check_record_size(stream, &record.entry)?;
+        }
+        let results = records
+            .into_iter()
+            .map(|record| append(stream, record, throttling, now))
+            .collect();
+        Ok(Appended {
+            epoch: stream.epoch(),
+            encryption: stream.encryption,
+            results,
+        })
+    }
+
     /// PutRecord. `sequence_number_for_ordering` is checked for shape only: sequence numbers
     /// here always increase, which is the ordering it asks for.
     pub fn put_record(
@@ -161,25 +320,8 @@ impl Registry {
         sequence_number_for_ordering: Option<&str>,
         now: Timestamp,
     ) -> Result<PutRecordOutput, KinesisError> {
-        let explicit = validate_entry(None, &entry)?;
-        if let Some(s) = sequence_number_for_ordering.filter(|s| !well_formed(s)) {
-            return Err(KinesisError::validation(
-                "sequenceNumberForOrdering",
-                s,
-                "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
-            ));
-        }
-        let throttling = self.config.throttling;
-        let stream = self.stream_mut(key, now)?;
-        stream.require_readable()?;
-        check_record_size(stream, &entry)?;
-        let hash = explicit.unwrap_or_else(|| partition_key_hash(&entry.partition_key));
-        let (shard_id, sequence_number) = append(stream, entry, hash, throttling, now)?;
-        Ok(PutRecordOutput {
-            shard_id,
-            sequence_number,
-            encryption_type: stream.encryption,
-        })
+        let record = prepare_put_record(entry, sequence_number_for_ordering)?;
+        self.append_records(key, vec![record], now)?.into_single()
     }
 
     /// PutRecords: request-level checks fail the whole call; throttling fails single
@@ -190,57 +332,7 @@ impl Registry {
         entries: Vec<PutRecordEntry>,
         now: Timestamp,
     ) -> Result<PutRecordsOutput, KinesisError> {
-        if entries.is_empty() || entries.len() > MAX_PUT_RECORDS {
-            let constraint = if entries.is_empty() {
-                "Member must have length greater than or equal to 1".to_owned()
-            } else {
-                format!("Member must have length less than or equal to {MAX_PUT_RECORDS}")
-            };
-            return Err(KinesisError::validation(
-                "records",
-                &format!("[{} records]", entries.len()),
-                &constraint,
-            ));
-        }
-        let mut hashes = Vec::with_capacity(entries.len());
-        for (i, e) in entries.iter().enumerate() {
-            let explicit = validate_entry(Some(i), e)?;
-            hashes.push(explicit.unwrap_or_else(|| partition_key_hash(&e.partition_key)));
-        }
-        let total: u64 = entries.iter().map(entry_size).sum();
-        if total > MAX_PUT_RECORDS_BYTES {
-            return Err(KinesisError::InvalidArgument(format!(
-                "Records size ({total} bytes) exceeds the {MAX_PUT_RECORDS_BYTES} bytes (10 \
-                 MiB) limit of a PutRecords request."
-            )));
-        }
-        let throttling = self.config.throttling;
-        let stream = self.stream_mut(key, now)?;
-        stream.require_readable()?;
-        for e in &entries {
-            check_record_size(stream, e)?;
-        }
-        let mut records = Vec::with_capacity(entries.len());
-        let mut failed = 0u32;
-        for (e, hash) in entries.into_iter().zip(hashes) {
-            records.push(match append(stream, e, hash, throttling, now) {
-                Ok((shard_id, sequence_number)) => PutRecordsResultEntry::Success {
-                    shard_id,
-                    sequence_number,
-                },
-                Err(err) => {
-                    failed += 1;
-                    PutRecordsResultEntry::Failure {
-                        error_code: err.code().to_owned(),
-                        error_message: err.message().to_owned(),
-                    }
-                }
-            });
-        }
-        Ok(PutRecordsOutput {
-            failed_record_count: failed,
-            records,
-            encryption_type: stream.encryption,
-        })
+        let records = prepare_put_records(entries)?;
+        Ok(self.append_records(key, records, now)?.into_output())
     }
 }

@@ -2,7 +2,10 @@
 //! resharding (SplitShard, MergeShards, UpdateShardCount).
 
 use super::{bounded, missing, required, stream_key, KinesisService, RequestContext};
-use crate::engine::{KinesisError, ListShards, PutRecordEntry, ShardFilter, StartingPosition};
+use crate::engine::{
+    prepare_put_record, prepare_put_records, KinesisError, ListShards, PutRecordEntry, ShardFilter,
+    StartingPosition,
+};
 use crate::model::input::*;
 use crate::model::output::*;
 
@@ -47,8 +50,11 @@ impl KinesisService {
             input.explicit_hash_key,
             None,
         )?;
-        let ordering = input.sequence_number_for_ordering;
-        let out = self.with(|r, now| r.put_record(&key, record, ordering.as_deref(), now))?;
+        // Validation and hashing need no stream: done before the lock, and the text of
+        // the answer after it.
+        let record = prepare_put_record(record, input.sequence_number_for_ordering.as_deref())?;
+        let appended = self.with(|r, now| r.append_records(&key, vec![record], now))?;
+        let out = appended.into_single()?;
         self.signal_write(&key);
         Ok(PutRecordOutput {
             shard_id: out.shard_id,
@@ -73,11 +79,12 @@ impl KinesisService {
             .enumerate()
             .map(|(i, e)| entry(e.data, e.partition_key, e.explicit_hash_key, Some(i)))
             .collect::<Result<Vec<_>, _>>()?;
-        let out = self.with(|r, now| r.put_records(&key, entries, now))?;
-        if out.failed_record_count < out.records.len() as u32 {
+        let records = prepare_put_records(entries)?;
+        let appended = self.with(|r, now| r.append_records(&key, records, now))?;
+        if appended.written() > 0 {
             self.signal_write(&key);
         }
-        Ok(out.into())
+        Ok(appended.into_output().into())
     }
 
     pub async fn get_shard_iterator(
