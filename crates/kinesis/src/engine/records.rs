@@ -186,6 +186,25 @@ impl Appended {
         self.results.iter().filter(|r| r.is_ok()).count()
     }
 
+    pub fn encryption(&self) -> EncryptionType {
+        self.encryption
+    }
+
+    /// Per record in request order: its shard index and sequence number, or its error.
+    pub fn entries(&self) -> impl Iterator<Item = Result<(u32, SeqNum), &KinesisError>> + '_ {
+        self.results.iter().map(|result| match result {
+            Ok((shard, counter)) => Ok((
+                *shard,
+                SeqNum {
+                    counter: *counter,
+                    shard: *shard,
+                    epoch: self.epoch,
+                },
+            )),
+            Err(err) => Err(err),
+        })
+    }
+
     fn text(&self, shard: u32, counter: u64) -> (String, String) {
         let seq = SeqNum {
             counter,

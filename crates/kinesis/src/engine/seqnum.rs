@@ -55,12 +55,17 @@ impl SeqNum {
     /// The 56-digit text, written without the formatting machinery: PutRecords makes one
     /// per record.
     pub fn to_text(&self) -> String {
+        String::from_utf8(self.to_digits().to_vec()).unwrap_or_default()
+    }
+
+    /// The 56 digits on the stack, for writers that need no `String` (PutRecords' answer).
+    pub fn to_digits(&self) -> [u8; SEQ_DIGITS] {
         let mut buf = [b'0'; SEQ_DIGITS];
         buf[..2].copy_from_slice(PREFIX.as_bytes());
         digits(&mut buf[2..22], self.counter);
         digits(&mut buf[22..32], u64::from(self.shard));
         digits(&mut buf[32..56], self.epoch);
-        String::from_utf8(buf.to_vec()).unwrap_or_default()
+        buf
     }
 }
 

@@ -303,17 +303,49 @@ pub struct PutRecordOutput {
     pub encryption_type: &'static str,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct PutRecordsResultEntry {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sequence_number: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub shard_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_message: Option<String>,
+/// One PutRecords entry: where the record went, or why not. Written straight into the
+/// answer (shard id and 56-digit sequence number from stack buffers): a 500-record call
+/// would otherwise make a thousand short-lived strings.
+#[derive(Debug)]
+pub enum PutRecordsResultEntry {
+    Written {
+        shard: u32,
+        sequence: engine::SeqNum,
+    },
+    Failed {
+        error_code: String,
+        error_message: String,
+    },
+}
+
+impl Serialize for PutRecordsResultEntry {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeStruct};
+        let mut entry = s.serialize_struct("PutRecordsResultEntry", 2)?;
+        match self {
+            PutRecordsResultEntry::Written { shard, sequence } => {
+                let digits = sequence.to_digits();
+                let text = std::str::from_utf8(&digits).map_err(S::Error::custom)?;
+                entry.serialize_field("SequenceNumber", text)?;
+                let mut id = *b"shardId-000000000000";
+                let mut n = *shard;
+                for slot in id[8..].iter_mut().rev() {
+                    *slot = b'0' + (n % 10) as u8;
+                    n /= 10;
+                }
+                let id = std::str::from_utf8(&id).map_err(S::Error::custom)?;
+                entry.serialize_field("ShardId", id)?;
+            }
+            PutRecordsResultEntry::Failed {
+                error_code,
+                error_message,
+            } => {
+                entry.serialize_field("ErrorCode", error_code)?;
+                entry.serialize_field("ErrorMessage", error_message)?;
+            }
+        }
+        entry.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -324,35 +356,26 @@ pub struct PutRecordsOutput {
     pub encryption_type: &'static str,
 }
 
-impl From<engine::PutRecordsOutput> for PutRecordsOutput {
-    fn from(o: engine::PutRecordsOutput) -> Self {
+impl From<engine::Appended> for PutRecordsOutput {
+    fn from(appended: engine::Appended) -> Self {
+        let mut failed = 0u32;
+        let records = appended
+            .entries()
+            .map(|entry| match entry {
+                Ok((shard, sequence)) => PutRecordsResultEntry::Written { shard, sequence },
+                Err(err) => {
+                    failed += 1;
+                    PutRecordsResultEntry::Failed {
+                        error_code: err.code().to_owned(),
+                        error_message: err.message().to_owned(),
+                    }
+                }
+            })
+            .collect();
         PutRecordsOutput {
-            failed_record_count: o.failed_record_count,
-            records: o
-                .records
-                .into_iter()
-                .map(|r| match r {
-                    engine::PutRecordsResultEntry::Success {
-                        shard_id,
-                        sequence_number,
-                    } => PutRecordsResultEntry {
-                        sequence_number: Some(sequence_number),
-                        shard_id: Some(shard_id),
-                        error_code: None,
-                        error_message: None,
-                    },
-                    engine::PutRecordsResultEntry::Failure {
-                        error_code,
-                        error_message,
-                    } => PutRecordsResultEntry {
-                        sequence_number: None,
-                        shard_id: None,
-                        error_code: Some(error_code),
-                        error_message: Some(error_message),
-                    },
-                })
-                .collect(),
-            encryption_type: o.encryption_type.as_str(),
+            failed_record_count: failed,
+            records,
+            encryption_type: appended.encryption().as_str(),
         }
     }
 }
@@ -544,5 +567,40 @@ impl From<engine::Commitment> for AccountSettingsOutput {
                 earliest_allowed_end_at: c.earliest_allowed_end_at.map(Time),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod put_records_tests {
+    use super::*;
+
+    #[test]
+    fn entries_are_written_as_the_string_forms() {
+        let sequence = engine::SeqNum {
+            counter: 7,
+            shard: 3,
+            epoch: 1_700_000_000_000,
+        };
+        let written = serde_json::to_value(PutRecordsResultEntry::Written { shard: 3, sequence })
+            .expect("json");
+        assert_eq!(
+            written,
+            serde_json::json!({
+                "SequenceNumber": sequence.to_text(),
+                "ShardId": engine::shard_id(3),
+            })
+        );
+        let failed = serde_json::to_value(PutRecordsResultEntry::Failed {
+            error_code: "ProvisionedThroughputExceededException".into(),
+            error_message: "Rate exceeded".into(),
+        })
+        .expect("json");
+        assert_eq!(
+            failed,
+            serde_json::json!({
+                "ErrorCode": "ProvisionedThroughputExceededException",
+                "ErrorMessage": "Rate exceeded",
+            })
+        );
     }
 }

@@ -84,7 +84,7 @@ impl KinesisService {
         if appended.written() > 0 {
             self.signal_write(&key);
         }
-        Ok(appended.into_output().into())
+        Ok(appended.into())
     }
 
     pub async fn get_shard_iterator(
