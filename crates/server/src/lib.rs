@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use sluice_core::{Clock, IdSource, ManualClock, Scheduler, SystemClock};
+use sluice_core::{Clock, IdSource, ManualClock, Scheduler, SystemClock, Timestamp};
 use sluice_sqs::engine::Registry;
 use sluice_sqs::SqsService;
 use tokio::net::TcpListener;
@@ -53,6 +53,7 @@ impl Server {
         ServerBuilder {
             settings: Settings::default(),
             seed: None,
+            clock_start: None,
             bootstrap: Bootstrap::default(),
         }
     }
@@ -63,6 +64,7 @@ impl Server {
 pub struct ServerBuilder {
     settings: Settings,
     seed: Option<u64>,
+    clock_start: Option<Timestamp>,
     bootstrap: Bootstrap,
 }
 
@@ -84,6 +86,13 @@ impl ServerBuilder {
     /// through [`RunningServer::manual_clock`].
     pub fn manual_clock(mut self) -> Self {
         self.settings.clock = ClockMode::Manual;
+        self
+    }
+    /// Uses a [`ManualClock`] that starts at `epoch_millis`: with [`Self::seeded_ids`], every
+    /// answer (ids, timestamps, sequence numbers) is the same on every run.
+    pub fn manual_clock_at(mut self, epoch_millis: u64) -> Self {
+        self.settings.clock = ClockMode::Manual;
+        self.clock_start = Some(Timestamp(epoch_millis));
         self
     }
     /// Turns the periodic sweep of idle queues off, so that the only sleepers on a manual
@@ -154,7 +163,7 @@ impl ServerBuilder {
         let settings = self.settings;
         let system = SystemClock::new();
         let manual = match settings.clock {
-            ClockMode::Manual => Some(ManualClock::new(system.now())),
+            ClockMode::Manual => Some(ManualClock::new(self.clock_start.unwrap_or(system.now()))),
             ClockMode::System => None,
         };
         let clock: Arc<dyn Clock> = match &manual {
