@@ -2,15 +2,34 @@
 //! besides "no panic", that whatever decodes survives `cbor::to_vec` + `cbor::from_slice`:
 //! - as `serde_json::Value`: equal value;
 //! - as a Kinesis-like input with a blob field: equal value;
-//! - as `ciborium::Value`: after one re-encoding (which normalises bignum tags, see below),
-//!   re-decoding and re-encoding gives the same bytes (compared as bytes because a NaN float
-//!   is not equal to itself).
+//! - as `ciborium::Value` without bignum tags (see `has_bignum_tag`): re-decoding and
+//!   re-encoding gives the same bytes (compared as bytes because a NaN float is not equal
+//!   to itself).
 #![no_main]
 
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
 use sluice_wire::{cbor, Payload, Protocol};
 use sluice_wire_fuzz::{decode_all, PutRecords};
+
+/// Whether `value` holds a tag 2 or 3 (bignum). ciborium reads those as integers when they
+/// wrap a definite byte string of at most 16 bytes, and as tags otherwise, so a
+/// `ciborium::Value` holding one does not survive encoding: `c3 5f ff` (tag 3 around an
+/// indefinite empty byte string) reads as `Tag(3, Bytes([]))`, which encodes as `c3 40`,
+/// which reads as `Integer(-1)`; and `Tag(3, <16 bytes from 0x80..>)` read the same way
+/// encodes to bytes ciborium rejects ("integer too large"). See `regressions/cbor_input/`.
+fn has_bignum_tag(value: &ciborium::Value) -> bool {
+    use ciborium::Value;
+    match value {
+        Value::Tag(2 | 3, _) => true,
+        Value::Tag(_, inner) => has_bignum_tag(inner),
+        Value::Array(items) => items.iter().any(has_bignum_tag),
+        Value::Map(entries) => entries
+            .iter()
+            .any(|(k, v)| has_bignum_tag(k) || has_bignum_tag(v)),
+        _ => false,
+    }
+}
 
 fuzz_target!(|data: &[u8]| {
     decode_all(Protocol::Cbor, &Payload::Document(Bytes::copy_from_slice(data)));
@@ -33,14 +52,10 @@ fuzz_target!(|data: &[u8]| {
             // `to_vec`'s fallback for a value it cannot encode; fine only for an empty map.
             assert!(matches!(&value, ciborium::Value::Map(m) if m.is_empty()), "{value:?} lost");
         }
-        let back: ciborium::Value = cbor::from_slice(&once).expect("re-encoded CBOR value decodes");
-        let twice = cbor::to_vec(&back);
-        // Not `once == twice`: ciborium reads tag 2/3 around a definite byte string of at most
-        // 16 bytes as an integer, but keeps it a tag around an indefinite one, so
-        // `c3 5f ff` -> Tag(3, Bytes([])) -> `c3 40` -> Integer(-1) -> `20`
-        // (regressions/cbor_input/bignum-indefinite-bytes). One re-encoding normalises that;
-        // from there on encoding must be stable.
-        let again: ciborium::Value = cbor::from_slice(&twice).expect("re-encoded CBOR value decodes");
-        assert_eq!(twice, cbor::to_vec(&again), "ciborium::Value round trip");
+        if !has_bignum_tag(&value) {
+            let back: ciborium::Value =
+                cbor::from_slice(&once).expect("re-encoded CBOR value decodes");
+            assert_eq!(once, cbor::to_vec(&back), "ciborium::Value round trip");
+        }
     }
 });
