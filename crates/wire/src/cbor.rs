@@ -6,9 +6,18 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-/// Decodes a CBOR document.
+/// Decodes a CBOR document: exactly one data item, as a JSON body is one value (bytes
+/// after it are an error, not ignored; found by the `cbor_input` fuzz target).
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
-    ciborium::de::from_reader(bytes).map_err(|e| e.to_string())
+    let mut rest = bytes;
+    let value = ciborium::de::from_reader(&mut rest).map_err(|e| e.to_string())?;
+    if !rest.is_empty() {
+        return Err(format!(
+            "Unexpected {} byte(s) after the CBOR document.",
+            rest.len()
+        ));
+    }
+    Ok(value)
 }
 
 /// Encodes a value as CBOR.
@@ -44,5 +53,13 @@ mod tests {
         let bytes = to_vec(&doc);
         assert_eq!(from_slice::<Doc>(&bytes), Ok(doc));
         assert!(from_slice::<Doc>(b"\xff").is_err());
+        let mut trailing = bytes.clone();
+        trailing.push(0x00);
+        assert!(from_slice::<Doc>(&trailing).is_err());
+        assert_eq!(
+            from_slice::<serde_json::Value>(&[0xa0]),
+            Ok(serde_json::json!({}))
+        );
+        assert!(from_slice::<serde_json::Value>(&[0xa0, 0xff, 0x03]).is_err());
     }
 }

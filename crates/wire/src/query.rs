@@ -177,9 +177,13 @@ pub(crate) fn list_items(node: &QueryNode) -> Result<Vec<&QueryNode>, QueryError
             }
             let mut items = Vec::with_capacity(map.len());
             for (k, v) in map {
+                // Digits only: `u32::from_str` would also take `+1`.
                 let index: u32 = k
-                    .parse()
-                    .map_err(|_| QueryError(format!("Expected a list index, found {k}")))?;
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+                    .then(|| k.parse().ok())
+                    .flatten()
+                    .ok_or_else(|| QueryError(format!("Expected a list index, found {k}")))?;
                 items.push((index, v));
             }
             items.sort_by_key(|(i, _)| *i);
@@ -292,6 +296,15 @@ mod tests {
         let input = Input::deserialize(&t).expect("decodes");
         assert_eq!(input.attribute_names, vec!["All"]);
         assert_eq!(input.attributes["k"], "v");
+    }
+
+    #[test]
+    fn list_indices_are_digits_only() {
+        let t = tree("QueueName=q&AttributeName.%2B1=X");
+        assert!(
+            Input::deserialize(&t).is_err(),
+            "a `+1` index is not an index"
+        );
     }
 
     #[test]
