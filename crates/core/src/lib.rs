@@ -11,6 +11,7 @@ mod context;
 mod digest;
 mod ids;
 mod paging;
+mod runtime;
 mod scheduler;
 mod time;
 
@@ -22,5 +23,6 @@ pub use context::{Principal, RequestContext};
 pub use digest::{md5_hex, sha256_hex};
 pub use ids::{format_uuid, IdSource};
 pub use paging::{page, page_start, Page};
+pub use runtime::Runtime;
 pub use scheduler::Scheduler;
 pub use time::Timestamp;

@@ -30,8 +30,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use sluice_core::{Clock, IdSource, ManualClock, Scheduler, SystemClock, Timestamp};
-use sluice_sqs::engine::Registry;
+use sluice_core::{Clock, IdSource, ManualClock, Runtime, Scheduler, SystemClock, Timestamp};
 use sluice_sqs::SqsService;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -172,32 +171,21 @@ impl ServerBuilder {
         };
         let ids = Arc::new(self.seed.map_or_else(IdSource::random, IdSource::seeded));
         let scheduler = Scheduler::new(clock.clone());
-        let registry = Arc::new(Registry::with_recreate_cooldown(
-            settings.queue_deleted_recently,
-        ));
-        let sqs = SqsService::new(registry.clone(), ids.clone(), scheduler.clone());
-        let ports = sluice_sns::Ports {
-            queues: Arc::new(bridge::SqsBridge::new(sqs.clone())),
-            http: Arc::new(bridge::HttpClient::new()),
-        };
+        let runtime = Runtime::new(scheduler.clone(), ids.clone());
+        // Every service is built the same way: from the runtime and its own settings.
+        let sqs = SqsService::new(&runtime, settings.queue_deleted_recently);
         let sns = sluice_sns::SnsService::new(
-            ids.clone(),
-            scheduler.clone(),
-            ports,
+            &runtime,
             sluice_sns::DeliveryOptions {
                 sign_queue_messages: settings.sns_sign_queue_messages,
             },
+            sluice_sns::Ports {
+                queues: Arc::new(bridge::SqsBridge::new(sqs.clone())),
+                http: Arc::new(bridge::HttpClient::new()),
+            },
         );
-        if settings.housekeeping {
-            scheduler.every(HOUSEKEEPING_PERIOD, move |now| {
-                for cell in registry.all() {
-                    cell.lock().advance(now);
-                }
-            });
-        }
-
         let kinesis = sluice_kinesis::KinesisService::new(
-            scheduler.clone(),
+            &runtime,
             sluice_kinesis::Config {
                 create_delay_ms: settings.kinesis_status_delay_ms,
                 update_delay_ms: settings.kinesis_status_delay_ms,
@@ -207,6 +195,10 @@ impl ServerBuilder {
                 ..sluice_kinesis::Config::default()
             },
         );
+        if settings.housekeeping {
+            let sweeper = sqs.clone();
+            scheduler.every(HOUSEKEEPING_PERIOD, move |now| sweeper.sweep(now));
+        }
         let state = Arc::new(AppState {
             settings,
             ids,

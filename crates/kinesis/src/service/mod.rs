@@ -10,7 +10,7 @@ mod subscribe;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use sluice_core::{Clock, RequestContext, Scheduler};
+use sluice_core::{Clock, RequestContext, Runtime, Scheduler};
 use tokio::sync::Notify;
 
 pub use subscribe::{ShardEvent, ShardEvents};
@@ -31,11 +31,12 @@ pub struct KinesisService {
 }
 
 impl KinesisService {
-    pub fn new(scheduler: Scheduler, config: Config) -> KinesisService {
+    /// The service on the runtime's clock.
+    pub fn new(runtime: &Runtime, config: Config) -> KinesisService {
         KinesisService {
             registry: Arc::new(Mutex::new(Registry::new(config))),
-            clock: scheduler.clock().clone(),
-            scheduler,
+            clock: runtime.clock().clone(),
+            scheduler: runtime.scheduler.clone(),
             written: Arc::default(),
             subscriptions: Arc::default(),
             next_lease: Arc::default(),

@@ -17,7 +17,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use sluice_core::{Clock, IdSource, RequestContext, Scheduler};
+use sluice_core::{Clock, IdSource, RequestContext, Runtime};
 
 pub use delivery::{DeliveryOptions, EnqueueError, HttpRequest, HttpSink, QueueMessage, QueueSink};
 pub use signing::{CERT_PATH, CERT_PEM};
@@ -51,21 +51,17 @@ pub struct SnsService {
 }
 
 impl SnsService {
-    /// The service on `scheduler`'s clock; starts the delivery worker on the current runtime.
-    pub fn new(
-        ids: Arc<IdSource>,
-        scheduler: Scheduler,
-        ports: Ports,
-        options: DeliveryOptions,
-    ) -> SnsService {
+    /// The service on the runtime's clock; starts the delivery worker on the current tokio
+    /// runtime.
+    pub fn new(runtime: &Runtime, options: DeliveryOptions, ports: Ports) -> SnsService {
         let outbox = Arc::new(Outbox::default());
         let platforms = Arc::new(Platforms::default());
         let deliveries = delivery::Dispatcher::start(
-            scheduler.clone(),
+            runtime.scheduler.clone(),
             ports,
             outbox.clone(),
             platforms.clone(),
-            ids.clone(),
+            runtime.ids.clone(),
             options,
         );
         SnsService {
@@ -73,8 +69,8 @@ impl SnsService {
             platforms,
             sms: Arc::default(),
             outbox,
-            clock: scheduler.clock().clone(),
-            ids,
+            clock: runtime.clock().clone(),
+            ids: runtime.ids.clone(),
             deliveries,
         }
     }

@@ -14,7 +14,7 @@ mod send;
 
 use std::sync::Arc;
 
-use sluice_core::{AccountId, Clock, IdSource, RequestContext, Scheduler};
+use sluice_core::{AccountId, Clock, IdSource, RequestContext, Runtime, Scheduler};
 use sluice_wire::queue_path;
 
 pub use inspect::{QueueSummary, PEEK_RECEIPT_HANDLE};
@@ -36,14 +36,23 @@ pub struct SqsService {
 }
 
 impl SqsService {
-    /// The service on `scheduler`'s clock.
-    pub fn new(registry: Arc<Registry>, ids: Arc<IdSource>, scheduler: Scheduler) -> SqsService {
+    /// The service on the runtime's clock. `recreate_cooldown`: whether a deleted queue's
+    /// name stays unusable for 60 seconds, as in AWS.
+    pub fn new(runtime: &Runtime, recreate_cooldown: bool) -> SqsService {
         SqsService {
-            registry,
-            clock: scheduler.clock().clone(),
-            ids,
-            scheduler,
+            registry: Arc::new(Registry::with_recreate_cooldown(recreate_cooldown)),
+            clock: runtime.clock().clone(),
+            ids: runtime.ids.clone(),
+            scheduler: runtime.scheduler.clone(),
             move_tasks: Arc::default(),
+        }
+    }
+
+    /// Applies expiry to every queue (retention, visibility), so idle queues free memory;
+    /// correctness never waits for it.
+    pub fn sweep(&self, now: Timestamp) {
+        for cell in self.registry.all() {
+            cell.lock().advance(now);
         }
     }
 
