@@ -227,3 +227,92 @@ async fn records_can_be_inspected_without_iterators() {
     let resources = t.get("/_sluice/resources").await.json();
     assert_eq!(resources["kinesis"]["streams"][0]["records"], 4);
 }
+
+/// A raw AWS JSON 1.1 Kinesis call: (status, `__type`, message).
+async fn raw_kinesis(
+    t: &TestServer,
+    operation: &str,
+    body: serde_json::Value,
+) -> (u16, String, String) {
+    let reply = t
+        .post(
+            "/",
+            &[
+                ("content-type", "application/x-amz-json-1.1"),
+                ("x-amz-target", &format!("Kinesis_20131202.{operation}")),
+            ],
+            body.to_string(),
+        )
+        .await;
+    let json = reply.json();
+    (
+        reply.status,
+        json["__type"].as_str().unwrap_or_default().to_owned(),
+        json["message"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// Every violated member in one ValidationException, as Kinesis answers (messages from
+/// kinesalite's tests, which were written against Kinesis; a stream name is no longer
+/// required since StreamARN exists).
+#[tokio::test]
+async fn every_violation_is_reported_at_once() {
+    let t = TestServer::start().await;
+    let (status, kind, message) = raw_kinesis(&t, "PutRecord", serde_json::json!({})).await;
+    assert_eq!((status, kind.as_str()), (400, "ValidationException"));
+    assert_eq!(
+        message,
+        "2 validation errors detected: \
+         Value null at 'partitionKey' failed to satisfy constraint: Member must not be null; \
+         Value null at 'data' failed to satisfy constraint: Member must not be null"
+    );
+    let (_, _, message) = raw_kinesis(
+        &t,
+        "PutRecord",
+        serde_json::json!({
+            "StreamName": "", "PartitionKey": "", "Data": "",
+            "ExplicitHashKey": "", "SequenceNumberForOrdering": ""
+        }),
+    )
+    .await;
+    assert_eq!(
+        message,
+        "5 validation errors detected: \
+         Value '' at 'sequenceNumberForOrdering' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128}); \
+         Value '' at 'partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1; \
+         Value '' at 'explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38}); \
+         Value '' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; \
+         Value '' at 'streamName' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    );
+    let (_, _, message) = raw_kinesis(
+        &t,
+        "PutRecords",
+        serde_json::json!({"StreamName": "", "Records": []}),
+    )
+    .await;
+    assert_eq!(
+        message,
+        "3 validation errors detected: \
+         Value '[]' at 'records' failed to satisfy constraint: Member must have length greater than or equal to 1; \
+         Value '' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+; \
+         Value '' at 'streamName' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    );
+    let (_, _, message) = raw_kinesis(
+        &t,
+        "PutRecords",
+        serde_json::json!({
+            "StreamName": "s",
+            "Records": [
+                {"PartitionKey": "k", "Data": "AA=="},
+                {"PartitionKey": "", "Data": "", "ExplicitHashKey": ""}
+            ]
+        }),
+    )
+    .await;
+    assert_eq!(
+        message,
+        "2 validation errors detected: \
+         Value '' at 'records.2.member.partitionKey' failed to satisfy constraint: Member must have length greater than or equal to 1; \
+         Value '' at 'records.2.member.explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})"
+    );
+}

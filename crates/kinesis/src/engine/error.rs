@@ -113,6 +113,50 @@ impl KinesisError {
     }
 }
 
+/// Every model-constraint violation of one request, reported together as AWS does: "2
+/// validation errors detected: Value null at 'partitionKey' failed to satisfy constraint:
+/// Member must not be null; Value null at 'data' ..." (at most 10; kinesalite's tests,
+/// written against Kinesis, list the messages).
+#[derive(Debug, Default)]
+pub struct Violations(Vec<String>);
+
+/// The most violations one answer lists.
+const MAX_VIOLATIONS: usize = 10;
+
+impl Violations {
+    /// A required member that is absent.
+    pub fn null(&mut self, member: &str) {
+        self.0.push(format!(
+            "Value null at '{member}' failed to satisfy constraint: Member must not be null"
+        ));
+    }
+
+    /// A member whose value (as AWS prints it) breaks `constraint`.
+    pub fn value(&mut self, member: &str, value: &str, constraint: &str) {
+        self.0.push(format!(
+            "Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+        ));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing was violated, else the one ValidationException listing them all.
+    pub fn check(mut self) -> Result<(), KinesisError> {
+        if self.0.is_empty() {
+            return Ok(());
+        }
+        self.0.truncate(MAX_VIOLATIONS);
+        let n = self.0.len();
+        Err(KinesisError::Validation(format!(
+            "{n} validation error{} detected: {}",
+            if n == 1 { "" } else { "s" },
+            self.0.join("; ")
+        )))
+    }
+}
+
 /// `java.util.Date#toString` in UTC (`Sun Oct 10 05:17:11 UTC 2021`), the form AWS's
 /// ExpiredIteratorException message prints instants in.
 pub fn java_date(t: Timestamp) -> String {

@@ -104,12 +104,16 @@ pub fn partition_key_hash(partition_key: &str) -> u128 {
 
 /// A decimal hash key (`0|[1-9][0-9]{0,38}`) within `0..=2^128-1`. `field` names the request
 /// member for the message (`ExplicitHashKey`, `NewStartingHashKey`).
-pub fn parse_hash_key(field: &str, text: &str) -> Result<u128, KinesisError> {
-    let shape_ok = !text.is_empty()
+/// Whether `text` has a hash key's shape: `0|([1-9]\d{0,38})`.
+pub(super) fn hash_key_shape_ok(text: &str) -> bool {
+    !text.is_empty()
         && text.len() <= 39
         && text.bytes().all(|b| b.is_ascii_digit())
-        && (text == "0" || !text.starts_with('0'));
-    if !shape_ok {
+        && (text == "0" || !text.starts_with('0'))
+}
+
+pub fn parse_hash_key(field: &str, text: &str) -> Result<u128, KinesisError> {
+    if !hash_key_shape_ok(text) {
         let member = lower_first(field);
         return Err(KinesisError::validation(
             &member,

@@ -28,22 +28,23 @@ mod tests;
 
 pub use account::{Commitment, CommitmentStatus, COMMITMENT_MIN_MS, MAX_WARM_THROUGHPUT_MIBPS};
 pub use consumer::{ConsumerDescription, ConsumerRef, ConsumerStatus, MAX_CONSUMERS};
-pub use error::{java_date, KinesisError};
+pub use error::{java_date, KinesisError, Violations};
 pub use hashkey::{parse_hash_key, partition_key_hash, split_evenly, HashKeyRange};
 pub use iterator::{ShardIterator, StartingPosition, ITERATOR_TTL_MS};
 pub use listing::{ListShards, ShardFilter, ShardList, NEXT_TOKEN_TTL_MS};
 pub use names::{
-    consumer_arn, parse_consumer_arn, parse_shard_id, shard_id, stream_id, validate_name, StreamKey,
+    consumer_arn, name_violations, parse_consumer_arn, parse_shard_id, shard_id, stream_id,
+    validate_name, StreamKey,
 };
 pub use reading::{GetRecordsOutput, ShardRead, MAX_GET_RECORDS_BYTES};
 pub use records::{
-    prepare_put_record, prepare_put_records, Appended, PreparedRecord, PutRecordEntry,
-    PutRecordOutput, PutRecordsOutput, PutRecordsResultEntry, MAX_PUT_RECORDS,
-    MAX_PUT_RECORDS_BYTES,
+    entry_violations, prepare_put_record, prepare_put_records, records_violations, Appended,
+    PreparedRecord, PutRecordEntry, PutRecordOutput, PutRecordsOutput, PutRecordsResultEntry,
+    MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES,
 };
 pub use registry::{Config, CreateStream, Limits, Registry, StreamList, StreamSummary};
 pub use reshard::{MAX_SCALINGS_PER_DAY, MAX_SHARDS_PER_STREAM};
-pub use seqnum::SeqNum;
+pub use seqnum::{well_formed as well_formed_sequence_number, SeqNum};
 pub use settings::{
     validate_max_record_size, validate_tags, AccountSettings, MonitoringChange,
     MAX_RETENTION_HOURS, MAX_TAGS, MIN_RETENTION_HOURS,

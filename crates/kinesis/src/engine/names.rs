@@ -6,7 +6,7 @@ use std::fmt;
 use md5::{Digest, Md5};
 use sluice_core::{AccountId, Region, Timestamp};
 
-use super::error::KinesisError;
+use super::error::{KinesisError, Violations};
 
 /// What identifies a stream: its account, its region and its name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,31 +68,38 @@ impl fmt::Display for StreamKey {
 /// Stream and consumer names: 1..=128 characters of `[a-zA-Z0-9_.-]`. `field` is the
 /// request member named in the ValidationException (`streamName`, `consumerName`).
 pub fn validate_name(field: &str, name: &str) -> Result<(), KinesisError> {
-    if name.is_empty() {
-        return Err(KinesisError::validation(
-            field,
-            name,
-            "Member must have length greater than or equal to 1",
-        ));
-    }
-    if name.chars().count() > 128 {
-        return Err(KinesisError::validation(
-            field,
-            name,
-            "Member must have length less than or equal to 128",
-        ));
-    }
-    let ok = name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
-    if !ok {
-        return Err(KinesisError::validation(
+    let mut violations = Violations::default();
+    name_violations(&mut violations, field, name);
+    violations.check()
+}
+
+/// A stream or consumer name's violations, in the order AWS lists them: the pattern, then
+/// the length (an empty name breaks both).
+pub fn name_violations(violations: &mut Violations, field: &str, name: &str) {
+    let pattern_ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+    if !pattern_ok {
+        violations.value(
             field,
             name,
             "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
-        ));
+        );
     }
-    Ok(())
+    if name.is_empty() {
+        violations.value(
+            field,
+            name,
+            "Member must have length greater than or equal to 1",
+        );
+    } else if name.chars().count() > 128 {
+        violations.value(
+            field,
+            name,
+            "Member must have length less than or equal to 128",
+        );
+    }
 }
 
 /// `shardId-` followed by the index in 12 digits.

@@ -5,8 +5,8 @@
 use bytes::Bytes;
 use sluice_core::Timestamp;
 
-use super::error::KinesisError;
-use super::hashkey::{parse_hash_key, partition_key_hash};
+use super::error::{KinesisError, Violations};
+use super::hashkey::{hash_key_shape_ok, parse_hash_key, partition_key_hash};
 use super::names::{shard_id, StreamKey};
 use super::registry::Registry;
 use super::seqnum::{well_formed, SeqNum};
@@ -58,34 +58,87 @@ pub struct PutRecordsOutput {
     pub encryption_type: EncryptionType,
 }
 
-/// Model validation of one entry: PutRecord's (`index` None) or PutRecords' entry `index`
-/// (0-based), whose members errors name `records.N.member.…`.
-fn validate_entry(index: Option<usize>, e: &PutRecordEntry) -> Result<Option<u128>, KinesisError> {
-    // Built only for an error: PutRecords validates every record.
-    let prefix = || index.map_or(String::new(), |i| format!("records.{}.member.", i + 1));
-    let pk_len = e.partition_key.chars().count();
-    if pk_len == 0 || pk_len > 256 {
-        let constraint = if pk_len == 0 {
-            "Member must have length greater than or equal to 1"
-        } else {
-            "Member must have length less than or equal to 256"
-        };
-        return Err(KinesisError::validation(
-            &format!("{}partitionKey", prefix()),
-            &e.partition_key,
-            constraint,
-        ));
+/// The model's violations of one record's members, in the order AWS lists them
+/// (partitionKey, explicitHashKey, data): PutRecord's (`index` None) or PutRecords' entry
+/// `index` (0-based), whose members are `records.N.member.…`.
+pub fn entry_violations(
+    violations: &mut Violations,
+    index: Option<usize>,
+    partition_key: Option<&str>,
+    data: Option<&[u8]>,
+    explicit_hash_key: Option<&str>,
+) {
+    let member = |name: &str| match index {
+        Some(i) => format!("records.{}.member.{name}", i + 1),
+        None => name.to_owned(),
+    };
+    match partition_key {
+        None => violations.null(&member("partitionKey")),
+        Some(key) => {
+            let chars = key.chars().count();
+            if chars == 0 {
+                violations.value(
+                    &member("partitionKey"),
+                    key,
+                    "Member must have length greater than or equal to 1",
+                );
+            } else if chars > 256 {
+                violations.value(
+                    &member("partitionKey"),
+                    key,
+                    "Member must have length less than or equal to 256",
+                );
+            }
+        }
     }
-    if e.data.len() > MAX_DATA_BYTES {
-        return Err(KinesisError::validation(
-            &format!("{}data", prefix()),
-            &format!(
-                "java.nio.HeapByteBuffer[pos=0 lim={0} cap={0}]",
-                e.data.len()
-            ),
+    if let Some(key) = explicit_hash_key.filter(|k| !hash_key_shape_ok(k)) {
+        violations.value(
+            &member("explicitHashKey"),
+            key,
+            "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})",
+        );
+    }
+    match data {
+        None => violations.null(&member("data")),
+        Some(data) if data.len() > MAX_DATA_BYTES => violations.value(
+            &member("data"),
+            &format!("java.nio.HeapByteBuffer[pos=0 lim={0} cap={0}]", data.len()),
             &format!("Member must have length less than or equal to {MAX_DATA_BYTES}"),
-        ));
+        ),
+        Some(_) => {}
     }
+}
+
+/// PutRecords' `records` member: present, 1 to 500 entries.
+pub fn records_violations(violations: &mut Violations, count: Option<usize>) {
+    match count {
+        None => violations.null("records"),
+        Some(0) => violations.value(
+            "records",
+            "[]",
+            "Member must have length greater than or equal to 1",
+        ),
+        Some(n) if n > MAX_PUT_RECORDS => violations.value(
+            "records",
+            &format!("[{n} records]"),
+            &format!("Member must have length less than or equal to {MAX_PUT_RECORDS}"),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// Checks one entry's members, then reads its explicit hash key (out of range is
+/// InvalidArgument, after validation).
+fn validate_entry(index: Option<usize>, e: &PutRecordEntry) -> Result<Option<u128>, KinesisError> {
+    let mut violations = Violations::default();
+    entry_violations(
+        &mut violations,
+        index,
+        Some(&e.partition_key),
+        Some(&e.data),
+        e.explicit_hash_key.as_deref(),
+    );
+    violations.check()?;
     e.explicit_hash_key
         .as_deref()
         .map(|k| parse_hash_key("ExplicitHashKey", k))
@@ -123,14 +176,16 @@ pub fn prepare_put_record(
     entry: PutRecordEntry,
     sequence_number_for_ordering: Option<&str>,
 ) -> Result<PreparedRecord, KinesisError> {
-    let explicit = validate_entry(None, &entry)?;
+    let mut violations = Violations::default();
     if let Some(s) = sequence_number_for_ordering.filter(|s| !well_formed(s)) {
-        return Err(KinesisError::validation(
+        violations.value(
             "sequenceNumberForOrdering",
             s,
             "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
-        ));
+        );
     }
+    violations.check()?;
+    let explicit = validate_entry(None, &entry)?;
     let hash = explicit.unwrap_or_else(|| partition_key_hash(&entry.partition_key));
     Ok(PreparedRecord { entry, hash })
 }
@@ -140,21 +195,25 @@ pub fn prepare_put_record(
 pub fn prepare_put_records(
     entries: Vec<PutRecordEntry>,
 ) -> Result<Vec<PreparedRecord>, KinesisError> {
-    if entries.is_empty() || entries.len() > MAX_PUT_RECORDS {
-        let constraint = if entries.is_empty() {
-            "Member must have length greater than or equal to 1".to_owned()
-        } else {
-            format!("Member must have length less than or equal to {MAX_PUT_RECORDS}")
-        };
-        return Err(KinesisError::validation(
-            "records",
-            &format!("[{} records]", entries.len()),
-            &constraint,
-        ));
-    }
-    let mut hashes = Vec::with_capacity(entries.len());
+    let mut violations = Violations::default();
+    records_violations(&mut violations, Some(entries.len()));
     for (i, e) in entries.iter().enumerate() {
-        let explicit = validate_entry(Some(i), e)?;
+        entry_violations(
+            &mut violations,
+            Some(i),
+            Some(&e.partition_key),
+            Some(&e.data),
+            e.explicit_hash_key.as_deref(),
+        );
+    }
+    violations.check()?;
+    let mut hashes = Vec::with_capacity(entries.len());
+    for e in &entries {
+        let explicit = e
+            .explicit_hash_key
+            .as_deref()
+            .map(|k| parse_hash_key("ExplicitHashKey", k))
+            .transpose()?;
         hashes.push(explicit.unwrap_or_else(|| partition_key_hash(&e.partition_key)));
     }
     let total: u64 = entries.iter().map(entry_size).sum();

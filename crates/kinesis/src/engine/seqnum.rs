@@ -76,7 +76,7 @@ impl fmt::Display for SeqNum {
 }
 
 /// Whether `text` has the model's `SequenceNumber` shape (`0|([1-9]\d{0,128})`).
-pub(super) fn well_formed(text: &str) -> bool {
+pub fn well_formed(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 129
         && text.bytes().all(|b| b.is_ascii_digit())

@@ -1,36 +1,25 @@
 //! Records and shards: PutRecord(s), shard iterators and GetRecords, ListShards, and
 //! resharding (SplitShard, MergeShards, UpdateShardCount).
 
-use super::{bounded, missing, required, stream_key, KinesisService, RequestContext};
+use super::{bounded, required, stream_key, KinesisService, RequestContext};
 use crate::engine::{
-    prepare_put_record, prepare_put_records, KinesisError, ListShards, PutRecordEntry, ShardFilter,
-    StartingPosition,
+    entry_violations, name_violations, prepare_put_record, prepare_put_records, records_violations,
+    KinesisError, ListShards, PutRecordEntry, ShardFilter, StartingPosition, Violations,
 };
 use crate::model::input::*;
 use crate::model::output::*;
 
-/// One record to write; `index` is PutRecords' (0-based) entry, whose member names in
-/// errors are `records.N.member.…` (formatted only for an error).
+/// The members of one record, all present (checked before).
 fn entry(
     data: Option<crate::model::types::Blob>,
     partition_key: Option<String>,
     explicit_hash_key: Option<String>,
-    index: Option<usize>,
-) -> Result<PutRecordEntry, KinesisError> {
-    let prefix = || index.map_or(String::new(), |i| format!("records.{}.member.", i + 1));
-    let data = match data {
-        Some(d) => d.0,
-        None => return Err(missing(&format!("{}data", prefix()))),
-    };
-    let partition_key = match partition_key {
-        Some(k) => k,
-        None => return Err(missing(&format!("{}partitionKey", prefix()))),
-    };
-    Ok(PutRecordEntry {
-        data,
-        partition_key,
+) -> PutRecordEntry {
+    PutRecordEntry {
+        data: data.map(|d| d.0).unwrap_or_default(),
+        partition_key: partition_key.unwrap_or_default(),
         explicit_hash_key,
-    })
+    }
 }
 
 impl KinesisService {
@@ -39,19 +28,35 @@ impl KinesisService {
         ctx: &RequestContext,
         input: PutRecordInput,
     ) -> Result<PutRecordOutput, KinesisError> {
+        // Every member's violations in one answer, in AWS's order, before the stream is
+        // looked up.
+        let mut violations = Violations::default();
+        let ordering = input.sequence_number_for_ordering.as_deref();
+        if let Some(s) = ordering.filter(|s| !crate::engine::well_formed_sequence_number(s)) {
+            violations.value(
+                "sequenceNumberForOrdering",
+                s,
+                "Member must satisfy regular expression pattern: 0|([1-9]\\d{0,128})",
+            );
+        }
+        entry_violations(
+            &mut violations,
+            None,
+            input.partition_key.as_deref(),
+            input.data.as_ref().map(|d| d.0.as_ref()),
+            input.explicit_hash_key.as_deref(),
+        );
+        if let Some(name) = &input.stream_name {
+            name_violations(&mut violations, "streamName", name);
+        }
+        violations.check()?;
         let key = stream_key(
             ctx,
             input.stream_name.as_deref(),
             input.stream_arn.as_deref(),
         )?;
-        let record = entry(
-            input.data,
-            input.partition_key,
-            input.explicit_hash_key,
-            None,
-        )?;
-        // Validation and hashing need no stream: done before the lock, and the text of
-        // the answer after it.
+        let record = entry(input.data, input.partition_key, input.explicit_hash_key);
+        // Hashing needs no stream: done before the lock, and the answer's text after it.
         let record = prepare_put_record(record, input.sequence_number_for_ordering.as_deref())?;
         let appended = self.with(|r, now| r.append_records(&key, vec![record], now))?;
         let out = appended.into_single()?;
@@ -68,17 +73,32 @@ impl KinesisService {
         ctx: &RequestContext,
         input: PutRecordsInput,
     ) -> Result<PutRecordsOutput, KinesisError> {
+        let mut violations = Violations::default();
+        records_violations(&mut violations, input.records.as_ref().map(Vec::len));
+        for (i, e) in input.records.iter().flatten().enumerate() {
+            entry_violations(
+                &mut violations,
+                Some(i),
+                e.partition_key.as_deref(),
+                e.data.as_ref().map(|d| d.0.as_ref()),
+                e.explicit_hash_key.as_deref(),
+            );
+        }
+        if let Some(name) = &input.stream_name {
+            name_violations(&mut violations, "streamName", name);
+        }
+        violations.check()?;
         let key = stream_key(
             ctx,
             input.stream_name.as_deref(),
             input.stream_arn.as_deref(),
         )?;
-        let records = required(input.records, "records")?;
-        let entries = records
+        let entries = input
+            .records
+            .unwrap_or_default()
             .into_iter()
-            .enumerate()
-            .map(|(i, e)| entry(e.data, e.partition_key, e.explicit_hash_key, Some(i)))
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|e| entry(e.data, e.partition_key, e.explicit_hash_key))
+            .collect();
         let records = prepare_put_records(entries)?;
         let appended = self.with(|r, now| r.append_records(&key, records, now))?;
         if appended.written() > 0 {
