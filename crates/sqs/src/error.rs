@@ -28,6 +28,10 @@ pub enum SqsError {
     InvalidFifoQueueName,
     #[error("Unknown Attribute {0}.")]
     InvalidAttributeName(String),
+    /// A FIFO-only setting named for a standard queue (AWS's text, seen in CreateQueue and
+    /// SetQueueAttributes answers).
+    #[error("You can specify the {0} only when FifoQueue is set to true.")]
+    FifoOnlyAttribute(&'static str),
     #[error("You can use one type of server-side encryption (SSE) at one time. You can either enable KMS SSE or SQS SSE.")]
     ConflictingEncryption,
     #[error("Invalid value for the parameter {name}.{}", reason.as_deref().map(|r| format!(" Reason: {r}")).unwrap_or_default())]

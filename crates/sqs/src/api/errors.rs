@@ -29,7 +29,7 @@ pub fn describe(error: &SqsError) -> ErrorDescriptor {
         ),
         E::QueueAlreadyExists(_) => sender("QueueNameExists", "QueueAlreadyExists", 400),
         E::InvalidQueueName | E::InvalidFifoQueueName => generic::INVALID_PARAMETER_VALUE,
-        E::InvalidAttributeName(_) | E::ConflictingEncryption => {
+        E::InvalidAttributeName(_) | E::FifoOnlyAttribute(_) | E::ConflictingEncryption => {
             sender("InvalidAttributeName", "InvalidAttributeName", 400)
         }
         E::InvalidAttributeValue { .. } => {

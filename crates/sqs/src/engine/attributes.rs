@@ -147,6 +147,10 @@ impl QueueAttributes {
                     _ => return Err(SqsError::invalid_attribute(name)),
                 }
             }
+            "DeduplicationScope" => return Err(SqsError::FifoOnlyAttribute("DeduplicationScope")),
+            "FifoThroughputLimit" => {
+                return Err(SqsError::FifoOnlyAttribute("FifoThroughputLimit"))
+            }
             _ => return Err(SqsError::InvalidAttributeName(name.to_owned())),
         }
         Ok(())
@@ -282,6 +286,13 @@ mod tests {
                 "ContentBasedDeduplication".into()
             ))
         );
+        for name in ["DeduplicationScope", "FifoThroughputLimit"] {
+            let err = a.set(name, "perQueue", false).expect_err("FIFO only");
+            assert_eq!(
+                err.to_string(),
+                format!("You can specify the {name} only when FifoQueue is set to true.")
+            );
+        }
         a.set("Policy", r#"{"Version":"2012-10-17"}"#, false)
             .expect("policy");
         a.set("Policy", "", false).expect("clears");
