@@ -19,7 +19,7 @@ pub use message::{
     MessageContent, NewMessage, MAX_MESSAGE_ATTRIBUTES,
 };
 pub use queue::{
-    Counts, Delivery, FifoSent, Peeked, Queue, Received, DEDUP_WINDOW_MS, MAX_IN_FLIGHT,
+    Counts, DeadLetter, Delivery, FifoSent, Peeked, Queue, Received, DEDUP_WINDOW_MS, MAX_IN_FLIGHT,
 };
 pub use redrive::{RedriveAllowPolicy, RedrivePolicy};
 pub use registry::{QueueCell, QueueKey, Registry};

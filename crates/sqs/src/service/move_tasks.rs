@@ -12,7 +12,7 @@ use sluice_core::Timestamp;
 
 use super::redrive::key_of_arn;
 use super::{in_range, required, RequestContext, SqsService};
-use crate::engine::{MessageContent, QueueCell};
+use crate::engine::{DeadLetter, MessageContent, QueueCell};
 use crate::model::input::{
     CancelMessageMoveTaskInput, ListMessageMoveTasksInput, StartMessageMoveTaskInput,
 };
@@ -301,7 +301,7 @@ impl SqsService {
         }
         if let Ok(mut queue) = source.lock_live() {
             for (content, origin) in leftovers {
-                queue.accept_dead_letter(now, content, origin);
+                queue.accept_dead_letter(now, DeadLetter::fresh(content), origin);
             }
         }
         (moved, failure)

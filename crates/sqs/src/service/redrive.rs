@@ -9,7 +9,7 @@ use sluice_core::{AccountId, Arn, Region, Timestamp};
 
 use super::{RequestContext, SqsService};
 use crate::engine::{
-    MessageContent, QueueAttributes, QueueCell, QueueKey, RedriveAllowPolicy, RedrivePolicy,
+    DeadLetter, QueueAttributes, QueueCell, QueueKey, RedriveAllowPolicy, RedrivePolicy,
 };
 use crate::model::input::ListDeadLetterSourceQueuesInput;
 use crate::model::output::ListDeadLetterSourceQueuesOutput;
@@ -181,7 +181,7 @@ impl SqsService {
         &self,
         source: &QueueCell,
         target_arn: &str,
-        dead_letters: Vec<Arc<MessageContent>>,
+        dead_letters: Vec<DeadLetter>,
         now: Timestamp,
     ) {
         if dead_letters.is_empty() {
@@ -191,8 +191,8 @@ impl SqsService {
         let target = key_of_arn(target_arn).and_then(|k| self.registry.get(&k));
         let moved = target.as_ref().and_then(|cell| {
             let mut dlq = cell.lock_live().ok()?;
-            for content in &dead_letters {
-                dlq.accept_dead_letter(now, content.clone(), Some(source_arn.clone()));
+            for letter in &dead_letters {
+                dlq.accept_dead_letter(now, letter.clone(), Some(source_arn.clone()));
             }
             Some(cell)
         });
@@ -204,8 +204,8 @@ impl SqsService {
             }
             None => {
                 if let Ok(mut queue) = source.lock_live() {
-                    for content in dead_letters {
-                        queue.accept_dead_letter(now, content, Some(source_arn.clone()));
+                    for letter in dead_letters {
+                        queue.accept_dead_letter(now, letter, Some(source_arn.clone()));
                     }
                 }
             }

@@ -245,7 +245,7 @@ impl Queue {
                     if let Some(dead) = messages.remove(&seq) {
                         counts.visible -= 1;
                         g.seqs.remove(i);
-                        received.dead_letters.push(dead.content);
+                        received.dead_letters.push(super::DeadLetter::of(dead));
                     }
                     continue;
                 }

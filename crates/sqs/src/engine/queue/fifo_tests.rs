@@ -149,7 +149,7 @@ fn redrive_keeps_group_order() {
     );
     let r = q.receive(T0, 10, None).expect("r");
     assert!(r.deliveries.is_empty());
-    let moved: Vec<u128> = r.dead_letters.iter().map(|c| c.id).collect();
+    let moved: Vec<u128> = r.dead_letters.iter().map(|d| d.content.id).collect();
     assert_eq!(moved, vec![1, 2]);
 }
 
@@ -203,7 +203,11 @@ fn a_fifo_dead_letter_queue_restarts_retention_at_the_move() {
     dlq.attributes.message_retention_period = 60;
     let old = std::sync::Arc::new(msg(1, "g", T0));
     let moved_at = T0.plus_secs(120);
-    dlq.accept_dead_letter(moved_at, old, Some("arn:src".into()));
+    dlq.accept_dead_letter(
+        moved_at,
+        super::DeadLetter::fresh(old),
+        Some("arn:src".into()),
+    );
     assert_eq!(dlq.counts(moved_at.plus_secs(59)).visible, 1);
     assert_eq!(dlq.counts(moved_at.plus_secs(60)).visible, 0);
 }

@@ -78,7 +78,36 @@ pub struct Received {
     pub deliveries: Vec<Delivery>,
     /// Messages past the redrive policy's `maxReceiveCount`, removed from this queue, for the
     /// caller to hand to the dead-letter queue.
-    pub dead_letters: Vec<Arc<MessageContent>>,
+    pub dead_letters: Vec<DeadLetter>,
+}
+
+/// A message on its way into another queue, with the receive history it keeps there: a
+/// message moved to a dead-letter queue shows the receives it had (the AWS console shows a
+/// dead-lettered message's receive count, and SentTimestamp and the first receive stay).
+#[derive(Debug, Clone)]
+pub struct DeadLetter {
+    pub content: Arc<MessageContent>,
+    pub receive_count: u32,
+    pub first_received_at: Option<Timestamp>,
+}
+
+impl DeadLetter {
+    /// A message that starts a fresh life in its new queue (a move task's redrive).
+    pub fn fresh(content: Arc<MessageContent>) -> DeadLetter {
+        DeadLetter {
+            content,
+            receive_count: 0,
+            first_received_at: None,
+        }
+    }
+
+    fn of(stored: Stored) -> DeadLetter {
+        DeadLetter {
+            content: stored.content,
+            receive_count: stored.receive_count,
+            first_received_at: stored.first_received_at,
+        }
+    }
 }
 
 /// A standard queue.
@@ -296,7 +325,7 @@ impl Queue {
             if max_receives.is_some_and(|limit| msg.receive_count >= limit) {
                 if let Some(dead) = self.messages.remove(&seq) {
                     self.counts.visible -= 1;
-                    dead_letters.push(dead.content);
+                    dead_letters.push(DeadLetter::of(dead));
                 }
                 continue;
             }

@@ -291,14 +291,17 @@ fn redrive_moves_a_message_after_max_receives_keeping_its_enqueue_time() {
     );
     dlq.attributes.message_retention_period = 60;
     dlq.send(now, content(2, "young", now), 0);
+    // The dead letter keeps its two receives: the next receive is its third.
+    assert_eq!(r.dead_letters[0].receive_count, 2);
     dlq.accept_dead_letter(now, r.dead_letters[0].clone(), Some("arn:source".into()));
     let moved = dlq.take_for_move(now, 1);
     assert_eq!(&*moved[0].0.body, "young");
-    dlq.accept_dead_letter(now, moved[0].0.clone(), None);
+    dlq.accept_dead_letter(now, DeadLetter::fresh(moved[0].0.clone()), None);
     let d = dlq.receive(now, 10, Some(0)).expect("r").deliveries;
     assert_eq!(bodies(&d), vec!["poison", "young"]);
+    assert_eq!(d[0].receive_count, 3);
+    assert_eq!(d[1].receive_count, 1);
     assert_eq!(d[0].dead_letter_source_arn.as_deref(), Some("arn:source"));
-    assert_eq!(d[0].receive_count, 1);
     // Retention counts from the original send at T0, not from the move.
     assert_eq!(dlq.counts(T0.plus_secs(60)).visible, 1);
 }

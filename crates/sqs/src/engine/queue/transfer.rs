@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use sluice_core::Timestamp;
 
-use super::{MessageContent, Queue, State, Stored};
+use super::{DeadLetter, MessageContent, Queue, State, Stored};
 
 impl Queue {
     /// Takes in a message that was stored elsewhere: moved here by a source queue's redrive
@@ -14,9 +14,14 @@ impl Queue {
     pub fn accept_dead_letter(
         &mut self,
         now: Timestamp,
-        content: Arc<MessageContent>,
+        letter: DeadLetter,
         source_arn: Option<Arc<str>>,
     ) {
+        let DeadLetter {
+            content,
+            receive_count,
+            first_received_at,
+        } = letter;
         self.advance(now);
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -39,8 +44,8 @@ impl Queue {
                 content,
                 state: State::Visible,
                 epoch: 0,
-                receive_count: 0,
-                first_received_at: None,
+                receive_count,
+                first_received_at,
                 dead_letter_source_arn: source_arn,
             },
         );
