@@ -476,3 +476,37 @@ async fn deleting_a_groups_last_in_flight_message_wakes_a_waiting_receive() {
     let woke = poll.await.expect("poll task");
     assert_eq!(woke.messages()[0].body(), Some("second"));
 }
+
+/// A FIFO batch entry without its group id, or without a deduplication id on a queue
+/// without content deduplication, fails the whole request (LocalStack's AWS-validated
+/// `test_send_batch_missing_*_for_fifo_queue`): nothing of the batch is sent.
+#[tokio::test]
+async fn a_fifo_batch_missing_an_id_fails_whole() {
+    let t = TestServer::start().await;
+    let url = fifo(&t, "strict-batch.fifo", false).await;
+    let entry = |id: &str, group: Option<&str>, dedup: Option<&str>| {
+        SendMessageBatchRequestEntry::builder()
+            .id(id)
+            .message_body("b")
+            .set_message_group_id(group.map(str::to_owned))
+            .set_message_deduplication_id(dedup.map(str::to_owned))
+            .build()
+            .expect("entry")
+    };
+    for (second, expected) in [
+        (entry("2", Some("g"), None), "InvalidParameterValue"),
+        (entry("2", None, Some("d2")), "MissingParameter"),
+    ] {
+        let (c, _) = code(
+            t.sqs
+                .send_message_batch()
+                .queue_url(&url)
+                .entries(entry("1", Some("g"), Some("d1")))
+                .entries(second)
+                .send()
+                .await,
+        );
+        assert_eq!(c, expected);
+    }
+    assert_eq!(t.attribute(&url, A::ApproximateNumberOfMessages).await, "0");
+}

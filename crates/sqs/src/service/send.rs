@@ -255,6 +255,24 @@ impl Built {
     }
 }
 
+/// On a FIFO queue an entry without a group id, or without a deduplication id when content
+/// deduplication is off, fails the whole batch, not just that entry (LocalStack's
+/// AWS-validated `test_send_batch_missing_*_for_fifo_queue`); the errors are SendMessage's.
+fn fifo_batch_ids(entries: &[SendMessageInput], content_based: bool) -> Result<(), SqsError> {
+    for entry in entries {
+        if !content_based && entry.message_deduplication_id.is_none() {
+            return Err(SqsError::InvalidParameterValueMessage(
+                "The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly"
+                    .into(),
+            ));
+        }
+        if entry.message_group_id.is_none() {
+            return Err(SqsError::MissingParameter("MessageGroupId"));
+        }
+    }
+    Ok(())
+}
+
 /// Bytes a SendMessageBatch request counts against its total: bodies and attributes.
 fn batch_size(entries: &[SendMessageInput]) -> usize {
     entries
@@ -375,6 +393,9 @@ impl SqsService {
                 max: MAX_MESSAGE_SIZE,
                 sent,
             });
+        }
+        if let QueueKind::Fifo { content_based } = kind {
+            fifo_batch_ids(&input.entries, content_based)?;
         }
         let sender_id: Arc<str> = ctx.caller_id().into();
         let built: Vec<(String, Result<Built, SqsError>)> = input
