@@ -316,3 +316,53 @@ async fn every_violation_is_reported_at_once() {
          Value '' at 'records.2.member.explicitHashKey' failed to satisfy constraint: Member must satisfy regular expression pattern: 0|([1-9]\\d{0,38})"
     );
 }
+
+/// GetRecords: both members' violations at once, an over-long iterator refused before it is
+/// read, and a malformed one answered without echoing it (kinesalite's tests).
+#[tokio::test]
+async fn get_records_validates_before_reading_the_iterator() {
+    let t = TestServer::start().await;
+    let (_, kind, message) = raw_kinesis(&t, "GetRecords", serde_json::json!({})).await;
+    assert_eq!(kind, "ValidationException");
+    assert_eq!(
+        message,
+        "1 validation error detected: Value null at 'shardIterator' failed to satisfy constraint: Member must not be null"
+    );
+    let (_, _, message) = raw_kinesis(
+        &t,
+        "GetRecords",
+        serde_json::json!({"ShardIterator": "", "Limit": 0}),
+    )
+    .await;
+    assert_eq!(
+        message,
+        "2 validation errors detected: \
+         Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1; \
+         Value '' at 'shardIterator' failed to satisfy constraint: Member must have length greater than or equal to 1"
+    );
+    let long = "a".repeat(513);
+    let (_, _, message) = raw_kinesis(
+        &t,
+        "GetRecords",
+        serde_json::json!({"ShardIterator": long, "Limit": 100_000}),
+    )
+    .await;
+    assert_eq!(
+        message,
+        format!(
+            "2 validation errors detected: \
+             Value '100000' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000; \
+             Value '{long}' at 'shardIterator' failed to satisfy constraint: Member must have length less than or equal to 512"
+        )
+    );
+    let (status, kind, message) = raw_kinesis(
+        &t,
+        "GetRecords",
+        serde_json::json!({"ShardIterator": "not-an-iterator"}),
+    )
+    .await;
+    assert_eq!(
+        (status, kind.as_str(), message.as_str()),
+        (400, "InvalidArgumentException", "Invalid ShardIterator.")
+    );
+}

@@ -135,7 +135,38 @@ impl KinesisService {
         _ctx: &RequestContext,
         input: GetRecordsInput,
     ) -> Result<GetRecordsOutput, KinesisError> {
-        let iterator = required(input.shard_iterator, "shardIterator")?;
+        // Both members' violations at once, and an iterator's length before it is decoded
+        // (kinesalite's tests against Kinesis give the messages).
+        let mut violations = Violations::default();
+        match input.limit {
+            Some(l) if l < 1 => violations.value(
+                "limit",
+                &l.to_string(),
+                "Member must have value greater than or equal to 1",
+            ),
+            Some(l) if l > 10_000 => violations.value(
+                "limit",
+                &l.to_string(),
+                "Member must have value less than or equal to 10000",
+            ),
+            _ => {}
+        }
+        match input.shard_iterator.as_deref() {
+            None => violations.null("shardIterator"),
+            Some("") => violations.value(
+                "shardIterator",
+                "",
+                "Member must have length greater than or equal to 1",
+            ),
+            Some(text) if text.len() > 512 => violations.value(
+                "shardIterator",
+                text,
+                "Member must have length less than or equal to 512",
+            ),
+            Some(_) => {}
+        }
+        violations.check()?;
+        let iterator = input.shard_iterator.unwrap_or_default();
         let limit = bounded("limit", input.limit, 1, 10_000)?;
         self.with(|r, now| r.get_records(&iterator, limit, now))
             .map(GetRecordsOutput::from)
