@@ -6,8 +6,8 @@
 use sluice_core::Timestamp;
 
 use super::error::KinesisError;
-use super::hashkey::{parse_hash_key, split_evenly, HashKeyRange};
-use super::names::{parse_shard_id, StreamKey};
+use super::hashkey::{hash_key_shape_ok, parse_hash_key, split_evenly, HashKeyRange};
+use super::names::{parse_shard_id, shard_id, StreamKey};
 use super::registry::Registry;
 use super::stream::{Stream, StreamMode};
 
@@ -30,9 +30,16 @@ fn provisioned_only(stream: &Stream, op: &str) -> Result<(), KinesisError> {
 /// The open shard `id` names, or the AWS error for a missing or closed one.
 fn open_shard(stream: &Stream, id: &str) -> Result<(u32, HashKeyRange), KinesisError> {
     let (name, account) = (&stream.key.name, &stream.key.account);
+    // "Could not find shard ..." names the shard canonically when the id reads as one
+    // (kinesalite's tests against Kinesis).
     let shard = parse_shard_id(id)
         .and_then(|i| stream.shards.get(&i))
-        .ok_or_else(|| KinesisError::shard_not_found(id, name, account))?;
+        .ok_or_else(|| {
+            let shown = parse_shard_id(id).map_or_else(|| id.to_owned(), shard_id);
+            KinesisError::ResourceNotFound(format!(
+                "Could not find shard {shown} in stream {name} under account {account}."
+            ))
+        })?;
     if !shard.is_open() {
         return Err(KinesisError::InvalidArgument(format!(
             "Shard {} in stream {name} under account {account} has already been merged or \
@@ -53,19 +60,31 @@ impl Registry {
         new_starting_hash_key: &str,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        let at = parse_hash_key("NewStartingHashKey", new_starting_hash_key)?;
+        // The shape is model validation; a key above 2^128-1 is judged by the split rule
+        // like any other key outside the shard (AWS gives the one message for both).
+        if !hash_key_shape_ok(new_starting_hash_key) {
+            parse_hash_key("NewStartingHashKey", new_starting_hash_key)?;
+        }
+        let at = new_starting_hash_key.parse::<u128>().ok();
         let stream = self.stream_mut(key, now)?;
         stream.require_active()?;
         provisioned_only(stream, "SplitShard")?;
         let (index, range) = open_shard(stream, shard_to_split)?;
-        if at <= range.start || at > range.end {
+        // Both children must be non-empty, and AWS asks one more: start + 1 < key < end.
+        let Some(at) = at.filter(|at| {
+            range.start.checked_add(1).is_some_and(|low| *at > low) && *at < range.end
+        }) else {
             return Err(KinesisError::InvalidArgument(format!(
-                "NewStartingHashKey {at} used in SplitShard() on shard {shard_to_split} in stream \
-                 {} under account {} is not both greater than one plus the shard's \
+                "NewStartingHashKey {new_starting_hash_key} used in SplitShard() on shard {} in \
+                 stream {} under account {} is not both greater than one plus the shard's \
                  StartingHashKey {} and less than the shard's EndingHashKey {}.",
-                key.name, key.account, range.start, range.end
+                shard_id(index),
+                key.name,
+                key.account,
+                range.start,
+                range.end
             )));
-        }
+        };
         self.check_shard_limit(key, 1)?;
         let delay = self.config.update_delay_ms;
         let stream = self.stream_mut(key, now)?;

@@ -67,7 +67,29 @@ fn split_closes_parent_and_opens_two_children() {
             .expect_err(at);
         assert_eq!(err.code(), code, "{at}");
     }
-    reg.split_shard(&key("s"), "shardId-000000000001", "999", t(3_000))
+    // AWS's rule is start + 1 < key < end (kinesalite's tests against Kinesis), with one
+    // message for every key outside it, a key above 2^128-1 included.
+    for at in ["1", "999", "340282366920938463463374607431768211456"] {
+        let err = reg
+            .split_shard(&key("s"), "shardId-000000000001", at, t(3_000))
+            .expect_err(at);
+        assert_eq!(
+            err.message(),
+            format!(
+                "NewStartingHashKey {at} used in SplitShard() on shard shardId-000000000001 in \
+                 stream s under account 123456789012 is not both greater than one plus the \
+                 shard's StartingHashKey 0 and less than the shard's EndingHashKey 999."
+            )
+        );
+    }
+    let err = reg
+        .split_shard(&key("s"), "shardId-5", "5", t(3_000))
+        .expect_err("unknown shard");
+    assert_eq!(
+        err.message(),
+        "Could not find shard shardId-000000000005 in stream s under account 123456789012."
+    );
+    reg.split_shard(&key("s"), "shardId-000000000001", "998", t(3_000))
         .expect("edge split");
 }
 
