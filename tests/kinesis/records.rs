@@ -366,3 +366,33 @@ async fn get_records_validates_before_reading_the_iterator() {
         (400, "InvalidArgumentException", "Invalid ShardIterator.")
     );
 }
+
+/// GetShardIterator names the shard it cannot find, whether the stream or the shard is
+/// missing: canonically when the id reads as one (kinesalite's tests against Kinesis).
+#[tokio::test]
+async fn a_missing_shard_is_named_as_aws_names_it() {
+    let t = TestServer::start().await;
+    let iterator = |stream: &str, shard: &str| serde_json::json!({"StreamName": stream, "ShardId": shard, "ShardIteratorType": "LATEST"});
+    let (status, kind, message) =
+        raw_kinesis(&t, "GetShardIterator", iterator("nowhere", "2147483647")).await;
+    assert_eq!(
+        (status, kind.as_str(), message.as_str()),
+        (
+            400,
+            "ResourceNotFoundException",
+            "Shard shardId-002147483647 in stream nowhere under account 000000000000 does not exist"
+        )
+    );
+    let (_, _, message) =
+        raw_kinesis(&t, "GetShardIterator", iterator("nowhere", "2147483648")).await;
+    assert_eq!(
+        message,
+        "Could not find shard 2147483648 in stream nowhere under account 000000000000."
+    );
+    active_stream(&t, "known", 1).await;
+    let (_, _, message) = raw_kinesis(&t, "GetShardIterator", iterator("known", "shardId-5")).await;
+    assert_eq!(
+        message,
+        "Shard shardId-000000000005 in stream known under account 000000000000 does not exist"
+    );
+}

@@ -114,9 +114,11 @@ pub fn parse_shard_id(id: &str) -> Option<u32> {
     if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
+    // AWS's shard index is a Java int: 2147483648 is no shard id (kinesalite's tests).
     digits
         .parse::<u64>()
         .ok()
+        .filter(|n| *n <= i32::MAX as u64)
         .and_then(|n| u32::try_from(n).ok())
 }
 

@@ -41,7 +41,20 @@ pub struct GetRecordsOutput {
 fn find_shard<'a>(stream: &'a Stream, id: &str) -> Result<&'a Shard, KinesisError> {
     parse_shard_id(id)
         .and_then(|i| stream.shards.get(&i))
-        .ok_or_else(|| KinesisError::shard_not_found(id, &stream.key.name, &stream.key.account))
+        .ok_or_else(|| missing_shard(id, &stream.key))
+}
+
+/// AWS's answer for a shard it cannot find (or a stream it cannot find, when a shard was
+/// asked for): a shard id that reads as one is named canonically and "does not exist";
+/// anything else "Could not find shard ..." (kinesalite's tests against Kinesis).
+fn missing_shard(id: &str, key: &StreamKey) -> KinesisError {
+    match parse_shard_id(id) {
+        Some(index) => KinesisError::shard_not_found(&shard_id(index), &key.name, &key.account),
+        None => KinesisError::ResourceNotFound(format!(
+            "Could not find shard {id} in stream {} under account {}.",
+            key.name, key.account
+        )),
+    }
 }
 
 /// The cursor after the last counter a shard will ever hold, or after the stream's tip.
@@ -141,7 +154,11 @@ impl Registry {
         pos: &StartingPosition,
         now: Timestamp,
     ) -> Result<String, KinesisError> {
-        let stream = self.readable_stream(key, now)?;
+        // An unknown stream is answered as the shard that cannot be found in it.
+        let stream = match self.readable_stream(key, now) {
+            Err(KinesisError::ResourceNotFound(_)) => return Err(missing_shard(shard_id, key)),
+            other => other?,
+        };
         let shard = find_shard(stream, shard_id)?;
         let from = resolve(stream, shard, pos, now)?;
         Ok(ShardIterator {
