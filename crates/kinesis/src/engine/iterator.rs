@@ -50,7 +50,7 @@ impl StartingPosition {
             }
             "TRIM_HORIZON" | "LATEST" => {
                 if sequence_number.is_some() {
-                    return Err(mismatch(kind, "a"));
+                    return Err(mismatch(kind, "also a"));
                 }
                 Ok(if kind == "LATEST" {
                     StartingPosition::Latest
@@ -219,5 +219,18 @@ mod tests {
         assert!(err
             .message()
             .ends_with("Request specified AT_SEQUENCE_NUMBER and no StartingSequenceNumber."));
+        // kinesalite's tests against Kinesis: "... and also a StartingSequenceNumber."
+        for kind in ["LATEST", "TRIM_HORIZON"] {
+            let err = StartingPosition::from_request(kind, Some("5"), None).expect_err(kind);
+            assert_eq!(
+                err.message(),
+                format!(
+                    "Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and \
+                     StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no \
+                     StartingSequenceNumber. Request specified {kind} and also a \
+                     StartingSequenceNumber."
+                )
+            );
+        }
     }
 }
