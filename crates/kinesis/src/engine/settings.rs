@@ -53,6 +53,24 @@ pub fn validate_tags(
     Ok(())
 }
 
+/// AddTagsToStream's and RemoveTagsFromStream's character rule: Unicode letters, digits,
+/// spaces (not tabs or newlines) and `_ . / = + - % @` (kinesalite's tests against Kinesis).
+fn check_tag_characters<'a>(texts: impl IntoIterator<Item = &'a str>) -> Result<(), KinesisError> {
+    let allowed = |c: char| {
+        c.is_alphanumeric()
+            || (c.is_whitespace() && !c.is_control())
+            || matches!(c, '_' | '.' | '/' | '=' | '+' | '-' | '%' | '@')
+    };
+    if texts.into_iter().all(|t| t.chars().all(allowed)) {
+        return Ok(());
+    }
+    Err(KinesisError::InvalidArgument(
+        "Some tags contain invalid characters. Valid characters: Unicode letters, digits, white \
+         space, _ . / = + - % @."
+            .into(),
+    ))
+}
+
 /// InvalidArgument unless `kib` is within 1024..=10240.
 pub fn validate_max_record_size(kib: u32) -> Result<(), KinesisError> {
     if (MIN_RECORD_SIZE_KIB..=MAX_RECORD_SIZE_KIB).contains(&kib) {
@@ -88,6 +106,7 @@ impl Registry {
         now: Timestamp,
     ) -> Result<(), KinesisError> {
         let s = self.stream_mut(key, now)?;
+        check_tag_characters(tags.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]))?;
         validate_tags(&tags, &s.tags)?;
         s.tags.extend(tags);
         Ok(())
@@ -101,6 +120,7 @@ impl Registry {
         now: Timestamp,
     ) -> Result<(), KinesisError> {
         let s = self.stream_mut(key, now)?;
+        check_tag_characters(keys.iter().map(String::as_str))?;
         for k in keys {
             s.tags.remove(k);
         }

@@ -16,6 +16,30 @@ fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 }
 
 #[test]
+fn tag_characters_follow_aws_rule() {
+    let mut reg = with_stream(1);
+    let invalid = "Some tags contain invalid characters. Valid characters: Unicode letters, \
+                   digits, white space, _ . / = + - % @.";
+    for (k, v) in [
+        ("abc;def", "1"),
+        ("abc\tdef", "1"),
+        ("a", "abc\ndef"),
+        ("abc,def", "1"),
+    ] {
+        let err = reg
+            .add_tags_to_stream(&key("s"), tags(&[(k, v)]), t(1_000))
+            .expect_err(k);
+        assert_eq!(err.message(), invalid, "{k:?}={v:?}");
+    }
+    let err = reg
+        .remove_tags_from_stream(&key("s"), &["abc;def".into()], t(1_000))
+        .expect_err("remove");
+    assert_eq!(err.message(), invalid);
+    reg.add_tags_to_stream(&key("s"), tags(&[("ünï cödé_./=+-%@", "Wert 1")]), t(1_000))
+        .expect("letters, digits, spaces and the listed signs");
+}
+
+#[test]
 fn tags_add_list_remove_and_cap_at_fifty() {
     let mut reg = with_stream(1);
     reg.add_tags_to_stream(
