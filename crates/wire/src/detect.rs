@@ -128,7 +128,8 @@ pub fn detect(
         });
     }
 
-    let (guessed, _) = guess(headers, uri);
+    // Only an error needs the guess (it reads the Authorization header again).
+    let guessed = || guess(headers, uri).0;
     let fail = |service: Service, kind| DetectError {
         service,
         protocol: if service.speaks_query() {
@@ -141,14 +142,14 @@ pub fn detect(
     let mut pairs = Vec::new();
     if let Some(query) = uri.query() {
         QueryNode::parse_form(query.as_bytes(), &mut pairs)
-            .map_err(|e| fail(guessed, DetectErrorKind::MalformedQuery(e)))?;
+            .map_err(|e| fail(guessed(), DetectErrorKind::MalformedQuery(e)))?;
     }
     let form_body = header("content-type")
         .map(|ct| ct.starts_with("application/x-www-form-urlencoded"))
         .unwrap_or(method == Method::POST);
     if form_body && !body.is_empty() {
         QueryNode::parse_form(&body, &mut pairs)
-            .map_err(|e| fail(guessed, DetectErrorKind::MalformedQuery(e)))?;
+            .map_err(|e| fail(guessed(), DetectErrorKind::MalformedQuery(e)))?;
     }
     if credential.is_none() {
         credential = pairs
@@ -157,9 +158,9 @@ pub fn detect(
             .and_then(|(_, v)| Credential::from_scope(v));
     }
     let tree = QueryNode::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| fail(guessed, DetectErrorKind::MalformedQuery(e)))?;
+        .map_err(|e| fail(guessed(), DetectErrorKind::MalformedQuery(e)))?;
     let Some(action) = tree.get("Action") else {
-        return Err(fail(guessed, DetectErrorKind::MissingAction));
+        return Err(fail(guessed(), DetectErrorKind::MissingAction));
     };
     let action = action.to_owned();
 
@@ -178,7 +179,7 @@ pub fn detect(
         None => [Service::Sqs, Service::Sns]
             .into_iter()
             .find(|s| operations.has(*s, &action))
-            .ok_or_else(|| fail(guessed, DetectErrorKind::UnknownAction(action.clone())))?,
+            .ok_or_else(|| fail(guessed(), DetectErrorKind::UnknownAction(action.clone())))?,
     };
     Ok(ApiRequest {
         service,
