@@ -9,7 +9,7 @@ use sluice_core::{AccountId, Region, Timestamp};
 use super::consumer::ConsumerRef;
 use super::error::KinesisError;
 use super::names::StreamKey;
-use super::registry::Registry;
+use super::registry::{lock, Registry};
 use super::settings::validate_tags;
 use super::stream::{StreamMode, WarmThroughput};
 
@@ -97,14 +97,14 @@ impl Registry {
     /// UpdateAccountSettings: enabling starts a commitment now; disabling before the
     /// earliest allowed end leaves it ENABLED_UNTIL_EARLIEST_ALLOWED_END.
     pub fn update_account_settings(
-        &mut self,
+        &self,
         account: &AccountId,
         region: &Region,
         enable: bool,
         now: Timestamp,
     ) -> Commitment {
-        let settings = self
-            .accounts
+        let mut accounts = lock(&self.accounts);
+        let settings = accounts
             .entry((account.clone(), region.clone()))
             .or_default();
         let current = settings.commitment(now);
@@ -141,7 +141,7 @@ impl Registry {
         region: &Region,
         now: Timestamp,
     ) -> Commitment {
-        self.accounts
+        lock(&self.accounts)
             .get(&(account.clone(), region.clone()))
             .cloned()
             .unwrap_or_default()
@@ -150,61 +150,57 @@ impl Registry {
 
     /// UpdateStreamWarmThroughput: on-demand streams of accounts with a commitment only.
     pub fn update_stream_warm_throughput(
-        &mut self,
+        &self,
         key: &StreamKey,
         mibps: u32,
         now: Timestamp,
     ) -> Result<WarmThroughput, KinesisError> {
-        let committed = self
-            .accounts
+        let committed = lock(&self.accounts)
             .get(&(key.account.clone(), key.region.clone()))
             .is_some_and(|a| a.enabled(now));
         let delay = self.config.update_delay_ms;
-        let s = self.stream_mut(key, now)?;
-        s.require_active()?;
-        if s.mode != StreamMode::OnDemand {
-            return Err(KinesisError::InvalidArgument(format!(
-                "Warm throughput is only supported for ON_DEMAND streams; stream {} is {}.",
-                key.name,
-                s.mode.as_str()
-            )));
-        }
-        if !committed {
-            return Err(KinesisError::InvalidArgument(
+        self.with_stream(key, now, |s| {
+            s.require_active()?;
+            if s.mode != StreamMode::OnDemand {
+                return Err(KinesisError::InvalidArgument(format!(
+                    "Warm throughput is only supported for ON_DEMAND streams; stream {} is {}.",
+                    key.name,
+                    s.mode.as_str()
+                )));
+            }
+            if !committed {
+                return Err(KinesisError::InvalidArgument(
                 "Warm throughput requires MinimumThroughputBillingCommitment to be enabled for \
                  the account."
                     .into(),
             ));
-        }
-        if mibps > MAX_WARM_THROUGHPUT_MIBPS {
-            return Err(KinesisError::InvalidArgument(format!(
-                "Warm throughput of {mibps} MiBps exceeds the maximum of \
+            }
+            if mibps > MAX_WARM_THROUGHPUT_MIBPS {
+                return Err(KinesisError::InvalidArgument(format!(
+                    "Warm throughput of {mibps} MiBps exceeds the maximum of \
                  {MAX_WARM_THROUGHPUT_MIBPS} MiBps."
-            )));
-        }
-        let current = s.warm_throughput.map_or(0, |w| w.current_mibps);
-        s.warm_throughput = Some(WarmThroughput {
-            target_mibps: mibps,
-            current_mibps: current,
-        });
-        s.begin_update(now, delay);
-        Ok(s.warm_throughput.unwrap_or_default())
+                )));
+            }
+            let current = s.warm_throughput.map_or(0, |w| w.current_mibps);
+            s.warm_throughput = Some(WarmThroughput {
+                target_mibps: mibps,
+                current_mibps: current,
+            });
+            s.begin_update(now, delay);
+            Ok(s.warm_throughput.unwrap_or_default())
+        })
     }
 
     /// Runs `f` on the policy slot and tags of the stream or consumer `arn` names.
     fn with_resource<T>(
-        &mut self,
+        &self,
         arn: &str,
         now: Timestamp,
         f: impl FnOnce(&mut Option<String>, &mut BTreeMap<String, String>) -> Result<T, KinesisError>,
     ) -> Result<T, KinesisError> {
         match resource_of(arn)? {
-            Resource::Stream(key) => {
-                let s = self.stream_mut(&key, now)?;
-                f(&mut s.policy, &mut s.tags)
-            }
-            Resource::Consumer(arn) => {
-                let (s, i) = self.find_consumer(ConsumerRef::Arn(&arn), now)?;
+            Resource::Stream(key) => self.with_stream(&key, now, |s| f(&mut s.policy, &mut s.tags)),
+            Resource::Consumer(arn) => self.with_consumer(ConsumerRef::Arn(&arn), now, |s, i| {
                 let key = s.key.clone();
                 let c = s.consumers.get_mut(i).ok_or_else(|| {
                     KinesisError::ResourceNotFound(format!(
@@ -213,13 +209,13 @@ impl Registry {
                     ))
                 })?;
                 f(&mut c.policy, &mut c.tags)
-            }
+            }),
         }
     }
 
     /// PutResourcePolicy on a stream or consumer ARN.
     pub fn put_resource_policy(
-        &mut self,
+        &self,
         arn: &str,
         policy: &str,
         now: Timestamp,
@@ -237,7 +233,7 @@ impl Registry {
 
     /// GetResourcePolicy: the stored policy, `None` when there is none.
     pub fn get_resource_policy(
-        &mut self,
+        &self,
         arn: &str,
         now: Timestamp,
     ) -> Result<Option<String>, KinesisError> {
@@ -245,11 +241,7 @@ impl Registry {
     }
 
     /// DeleteResourcePolicy; ResourceNotFound when the resource has none.
-    pub fn delete_resource_policy(
-        &mut self,
-        arn: &str,
-        now: Timestamp,
-    ) -> Result<(), KinesisError> {
+    pub fn delete_resource_policy(&self, arn: &str, now: Timestamp) -> Result<(), KinesisError> {
         self.with_resource(arn, now, |slot, _| {
             slot.take().map(|_| ()).ok_or_else(|| {
                 KinesisError::ResourceNotFound(format!("No resource policy found for {arn}."))
@@ -259,7 +251,7 @@ impl Registry {
 
     /// TagResource on a stream or consumer ARN.
     pub fn tag_resource(
-        &mut self,
+        &self,
         arn: &str,
         tags: BTreeMap<String, String>,
         now: Timestamp,
@@ -273,7 +265,7 @@ impl Registry {
 
     /// UntagResource on a stream or consumer ARN.
     pub fn untag_resource(
-        &mut self,
+        &self,
         arn: &str,
         keys: &[String],
         now: Timestamp,
@@ -288,7 +280,7 @@ impl Registry {
 
     /// ListTagsForResource on a stream or consumer ARN, in key order.
     pub fn list_tags_for_resource(
-        &mut self,
+        &self,
         arn: &str,
         now: Timestamp,
     ) -> Result<Vec<(String, String)>, KinesisError> {

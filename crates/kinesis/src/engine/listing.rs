@@ -170,11 +170,7 @@ fn open_token(token: &str, now: Timestamp) -> Result<Cursor, KinesisError> {
 
 impl Registry {
     /// ListShards.
-    pub fn list_shards(
-        &mut self,
-        req: ListShards,
-        now: Timestamp,
-    ) -> Result<ShardList, KinesisError> {
+    pub fn list_shards(&self, req: ListShards, now: Timestamp) -> Result<ShardList, KinesisError> {
         let limit = check_limit("maxResults", req.max_results, 10_000, 1000)?.min(1000);
         // AWS returns at most 1000 shards a page whatever MaxResults says.
         let cursor = match (req.next_token.as_deref(), req.stream) {
@@ -201,46 +197,47 @@ impl Registry {
             (Some(id), None) => Some(parse_shard_id(id).unwrap_or(u32::MAX)),
             (None, None) => None,
         };
-        let stream = self.stream_mut(&cursor.stream, now)?;
-        if cursor.epoch.is_some_and(|e| e != stream.epoch()) {
-            return Err(KinesisError::stream_not_found(
-                &cursor.stream.name,
-                &cursor.stream.account,
-            ));
-        }
-        let horizon =
-            Timestamp(now.as_millis().saturating_sub(stream.retention_ms())).max(stream.created);
-        let epoch = stream.epoch();
-        let mut matching = stream.shards.values().filter(|s| {
-            start.is_none_or(|after| s.index > after)
-                && cursor.filter.as_ref().is_none_or(|f| f.admits(s, horizon))
-        });
-        let page: Vec<&Shard> = matching.by_ref().take(limit).collect();
-        let more = matching.next().is_some();
-        let next_token = match (more, page.last()) {
-            (true, Some(last)) => {
-                let (kind, value) = cursor
-                    .filter
-                    .as_ref()
-                    .map_or((u8::MAX, 0), ShardFilter::encode);
-                Some(
-                    TokenWriter::new(TOKEN_VERSION)
-                        .str(cursor.stream.account.as_str())
-                        .str(cursor.stream.region.as_str())
-                        .str(&cursor.stream.name)
-                        .u64(epoch)
-                        .u32(last.index)
-                        .u64(now.as_millis())
-                        .u8(kind)
-                        .u64(value)
-                        .finish(),
-                )
+        self.with_stream(&cursor.stream, now, |stream| {
+            if cursor.epoch.is_some_and(|e| e != stream.epoch()) {
+                return Err(KinesisError::stream_not_found(
+                    &cursor.stream.name,
+                    &cursor.stream.account,
+                ));
             }
-            _ => None,
-        };
-        Ok(ShardList {
-            shards: page.iter().map(|s| s.info(epoch)).collect(),
-            next_token,
+            let horizon = Timestamp(now.as_millis().saturating_sub(stream.retention_ms()))
+                .max(stream.created);
+            let epoch = stream.epoch();
+            let mut matching = stream.shards.values().filter(|s| {
+                start.is_none_or(|after| s.index > after)
+                    && cursor.filter.as_ref().is_none_or(|f| f.admits(s, horizon))
+            });
+            let page: Vec<&Shard> = matching.by_ref().take(limit).collect();
+            let more = matching.next().is_some();
+            let next_token = match (more, page.last()) {
+                (true, Some(last)) => {
+                    let (kind, value) = cursor
+                        .filter
+                        .as_ref()
+                        .map_or((u8::MAX, 0), ShardFilter::encode);
+                    Some(
+                        TokenWriter::new(TOKEN_VERSION)
+                            .str(cursor.stream.account.as_str())
+                            .str(cursor.stream.region.as_str())
+                            .str(&cursor.stream.name)
+                            .u64(epoch)
+                            .u32(last.index)
+                            .u64(now.as_millis())
+                            .u8(kind)
+                            .u64(value)
+                            .finish(),
+                    )
+                }
+                _ => None,
+            };
+            Ok(ShardList {
+                shards: page.iter().map(|s| s.info(epoch)).collect(),
+                next_token,
+            })
         })
     }
 }

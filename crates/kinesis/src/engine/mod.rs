@@ -2,7 +2,8 @@
 //! statuses, shards over the 128-bit hash key space, records with AWS-shaped sequence
 //! numbers, shard iterators, resharding, enhanced fan-out consumers, stored settings and
 //! optional per-shard throughput limits. Synchronous state driven by a `now: Timestamp`
-//! argument; no clock, no HTTP, no JSON. The service wraps `Registry` in a mutex.
+//! argument; no clock, no HTTP, no JSON. `Registry` is shared as is: each stream has its own
+//! lock (`StreamCell`), so calls on different streams never wait on each other.
 
 mod account;
 mod chunked;
@@ -42,7 +43,7 @@ pub use records::{
     PreparedRecord, PutRecordEntry, PutRecordOutput, PutRecordsOutput, PutRecordsResultEntry,
     MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES,
 };
-pub use registry::{Config, CreateStream, Limits, Registry, StreamList, StreamSummary};
+pub use registry::{Config, CreateStream, Limits, Registry, StreamCell, StreamList, StreamSummary};
 pub use reshard::{MAX_SCALINGS_PER_DAY, MAX_SHARDS_PER_STREAM};
 pub use seqnum::{well_formed as well_formed_sequence_number, SeqNum};
 pub use settings::{

@@ -111,99 +111,109 @@ fn resolve(
 }
 
 impl Registry {
-    fn readable_stream(
-        &mut self,
+    /// Runs `f` on a stream that takes reads and writes (ACTIVE or UPDATING).
+    fn with_readable<R>(
+        &self,
         key: &StreamKey,
         now: Timestamp,
-    ) -> Result<&mut Stream, KinesisError> {
-        let stream = self.stream_mut(key, now)?;
-        stream.require_readable()?;
-        Ok(stream)
+        f: impl FnOnce(&mut Stream) -> Result<R, KinesisError>,
+    ) -> Result<R, KinesisError> {
+        self.with_stream(key, now, |stream| {
+            stream.require_readable()?;
+            f(stream)
+        })
     }
 
     /// The cursor `pos` denotes in shard `shard_id` (for SubscribeToShard).
     pub fn shard_position(
-        &mut self,
+        &self,
         key: &StreamKey,
         shard_id: &str,
         pos: &StartingPosition,
         now: Timestamp,
     ) -> Result<u64, KinesisError> {
-        let stream = self.readable_stream(key, now)?;
-        let shard = find_shard(stream, shard_id)?;
-        resolve(stream, shard, pos, now)
+        self.with_readable(key, now, |stream| {
+            let shard = find_shard(stream, shard_id)?;
+            resolve(stream, shard, pos, now)
+        })
     }
 
     /// The cursor just past the newest record of a shard: reading from it waits for new data.
     pub fn shard_tail(
-        &mut self,
+        &self,
         key: &StreamKey,
         shard_id: &str,
         now: Timestamp,
     ) -> Result<u64, KinesisError> {
-        let stream = self.readable_stream(key, now)?;
-        let shard = find_shard(stream, shard_id)?;
-        Ok(tip(stream, shard))
+        self.with_readable(key, now, |stream| {
+            let shard = find_shard(stream, shard_id)?;
+            Ok(tip(stream, shard))
+        })
     }
 
     /// GetShardIterator.
     pub fn get_shard_iterator(
-        &mut self,
+        &self,
         key: &StreamKey,
         shard_id: &str,
         pos: &StartingPosition,
         now: Timestamp,
     ) -> Result<String, KinesisError> {
-        // An unknown stream is answered as the shard that cannot be found in it.
-        let stream = match self.readable_stream(key, now) {
-            Err(KinesisError::ResourceNotFound(_)) => return Err(missing_shard(shard_id, key)),
-            other => other?,
-        };
-        let shard = find_shard(stream, shard_id)?;
-        let from = resolve(stream, shard, pos, now)?;
-        Ok(ShardIterator {
-            stream: key.clone(),
-            epoch: stream.epoch(),
-            shard: shard.index,
-            from,
-            created: now,
+        // An unknown or unreadable stream is answered as the shard that cannot be found in
+        // it; the outer error is the stream's, the inner one the shard's or position's.
+        let found = self.with_stream(key, now, |stream| {
+            stream.require_readable()?;
+            Ok(find_shard(stream, shard_id).and_then(|shard| {
+                Ok(ShardIterator {
+                    stream: key.clone(),
+                    epoch: stream.epoch(),
+                    shard: shard.index,
+                    from: resolve(stream, shard, pos, now)?,
+                    created: now,
+                })
+            }))
+        });
+        match found {
+            Err(KinesisError::ResourceNotFound(_)) => Err(missing_shard(shard_id, key)),
+            other => Ok(other??.encode()),
         }
-        .encode())
     }
 
     /// Up to `max_records` records (and at most 10 MiB) of a shard from cursor `from`.
     /// Reads through this call do not count against the GetRecords throughput limits.
     pub fn read_shard(
-        &mut self,
+        &self,
         key: &StreamKey,
         shard_id: &str,
         from: u64,
         max_records: usize,
         now: Timestamp,
     ) -> Result<ShardRead, KinesisError> {
-        let stream = self.readable_stream(key, now)?;
-        let index = find_shard(stream, shard_id)?.index;
-        read(stream, index, from, max_records, false, now)
+        self.with_readable(key, now, |stream| {
+            let index = find_shard(stream, shard_id)?.index;
+            read(stream, index, from, max_records, false, now)
+        })
     }
 
     /// GetRecords: `limit` is 1..=10000, default 10000.
     pub fn get_records(
-        &mut self,
+        &self,
         iterator: &str,
         limit: Option<u32>,
         now: Timestamp,
     ) -> Result<GetRecordsOutput, KinesisError> {
         let limit = check_limit("limit", limit, 10_000, 10_000)?;
         let it = ShardIterator::decode(iterator, now)?;
-        let throttling = self.config.throttling;
-        let stream = self.readable_stream(&it.stream, now)?;
-        if stream.epoch() != it.epoch {
-            return Err(KinesisError::stream_not_found(
-                &it.stream.name,
-                &it.stream.account,
-            ));
-        }
-        let read = read(stream, it.shard, it.from, limit, throttling, now)?;
+        let throttling = self.throttling();
+        let read = self.with_readable(&it.stream, now, |stream| {
+            if stream.epoch() != it.epoch {
+                return Err(KinesisError::stream_not_found(
+                    &it.stream.name,
+                    &it.stream.account,
+                ));
+            }
+            read(stream, it.shard, it.from, limit, throttling, now)
+        })?;
         Ok(GetRecordsOutput {
             records: read.records,
             next_shard_iterator: read.next.map(|from| {

@@ -367,32 +367,41 @@ impl Registry {
     /// record's size against the stream's maximum) fail the whole call; throttling fails
     /// single records.
     pub fn append_records(
-        &mut self,
+        &self,
         key: &StreamKey,
         records: Vec<PreparedRecord>,
         now: Timestamp,
     ) -> Result<Appended, KinesisError> {
-        let throttling = self.config.throttling;
-        let stream = self.stream_mut(key, now)?;
-        stream.require_readable()?;
-        for record in &records {
-            check_record_size(stream, &record.entry)?;
-        }
-        let results = records
-            .into_iter()
-            .map(|record| append(stream, record, throttling, now))
-            .collect();
-        Ok(Appended {
-            epoch: stream.epoch(),
-            encryption: stream.encryption,
-            results,
+        let throttling = self.throttling();
+        self.with_cell(key, now, |cell, stream| {
+            stream.require_readable()?;
+            for record in &records {
+                check_record_size(stream, &record.entry)?;
+            }
+            // Callers read the clock before taking the lock; arrival times within a stream
+            // must still never go back.
+            let now = now.max(stream.last_write);
+            stream.last_write = now;
+            let results: Vec<_> = records
+                .into_iter()
+                .map(|record| append(stream, record, throttling, now))
+                .collect();
+            let appended = Appended {
+                epoch: stream.epoch(),
+                encryption: stream.encryption,
+                results,
+            };
+            if appended.written() > 0 {
+                cell.written.notify_waiters();
+            }
+            Ok(appended)
         })
     }
 
     /// PutRecord. `sequence_number_for_ordering` is checked for shape only: sequence numbers
     /// here always increase, which is the ordering it asks for.
     pub fn put_record(
-        &mut self,
+        &self,
         key: &StreamKey,
         entry: PutRecordEntry,
         sequence_number_for_ordering: Option<&str>,
@@ -405,7 +414,7 @@ impl Registry {
     /// PutRecords: request-level checks fail the whole call; throttling fails single
     /// entries with `ProvisionedThroughputExceededException`.
     pub fn put_records(
-        &mut self,
+        &self,
         key: &StreamKey,
         entries: Vec<PutRecordEntry>,
         now: Timestamp,

@@ -1,11 +1,15 @@
-//! `Registry`: every stream of the process by (account, region, name), the engine's
-//! configuration (status delays, limits, throttling flag) and per-account settings. Stream
-//! lifecycle lives here: create, delete, describe, list, limits. Other operations are
-//! `impl Registry` blocks in their own modules.
+//! `Registry`: every stream of the process by (account, region, name), each in its own
+//! `StreamCell` (lock + write signal), the engine's configuration (status delays, limits,
+//! throttling flag) and per-account settings. Stream lifecycle lives here: create, delete,
+//! describe, list, limits. Other operations are `impl Registry` blocks in their own modules,
+//! each running on one stream through `with_stream`.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use sluice_core::{AccountId, Region, Timestamp};
+use tokio::sync::Notify;
 
 use super::codec::{TokenReader, TokenWriter};
 use super::error::KinesisError;
@@ -92,18 +96,64 @@ const LIST_TOKEN_VERSION: u8 = 1;
 /// Streams an account may have CREATING at once.
 const MAX_CREATING: usize = 5;
 
+/// One stream and what waits on it. Data-plane calls lock only their stream's cell, so
+/// streams never wait on each other.
+#[derive(Debug)]
+pub struct StreamCell {
+    state: Mutex<Stream>,
+    /// Signalled after every write and when the stream goes away (SubscribeToShard waits
+    /// on it).
+    pub written: Notify,
+    /// The open shards this stream counts against its account's limit (none once
+    /// DELETING). Changed only under `Registry::control`, so the limit checks that hold
+    /// it read a stable sum without locking other streams.
+    open_shards: AtomicU32,
+}
+
+impl StreamCell {
+    fn new(stream: Stream) -> StreamCell {
+        let open = stream.open_shard_count();
+        StreamCell {
+            state: Mutex::new(stream),
+            written: Notify::new(),
+            open_shards: AtomicU32::new(open),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Stream> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn recount(&self, stream: &Stream) {
+        let open = if stream.status == StreamStatus::Deleting {
+            0
+        } else {
+            stream.open_shard_count()
+        };
+        self.open_shards.store(open, Ordering::Relaxed);
+    }
+}
+
+/// Every stream of the process. Lock order: `control`, then one stream cell, then (briefly)
+/// the stream map or the account settings; the map lock is never held while a cell is
+/// being locked.
 #[derive(Debug, Default)]
 pub struct Registry {
     pub(crate) config: Config,
-    pub(crate) streams: BTreeMap<StreamKey, Stream>,
-    pub(crate) accounts: BTreeMap<(AccountId, Region), AccountSettings>,
+    throttling: AtomicBool,
+    streams: RwLock<BTreeMap<StreamKey, Arc<StreamCell>>>,
+    pub(crate) accounts: Mutex<BTreeMap<(AccountId, Region), AccountSettings>>,
+    /// Held by the calls that create, delete or reshard streams: the account-wide counts
+    /// they check (shard limit, streams CREATING, on-demand streams) cannot change under
+    /// them.
+    control: Mutex<()>,
 }
 
 impl Registry {
     /// Ends a stream's CREATING or UPDATING phase, and its consumers' CREATING, at once:
     /// streams a config file declares are ready before Sluice serves.
-    pub fn activate(&mut self, key: &StreamKey, now: Timestamp) {
-        if let Some(stream) = self.streams.get_mut(key) {
+    pub fn activate(&self, key: &StreamKey, now: Timestamp) {
+        let _ = self.with_stream(key, now, |stream| {
             if matches!(
                 stream.status,
                 StreamStatus::Creating | StreamStatus::Updating
@@ -116,14 +166,16 @@ impl Registry {
                 }
             }
             stream.settle(now);
-        }
+            Ok(())
+        });
     }
 
     /// `(stream ARN, open shards, records held)` of every stream, for inspection and metrics.
-    pub fn summaries(&mut self, now: Timestamp) -> Vec<(String, u32, u64)> {
-        self.streams
-            .values_mut()
-            .filter_map(|stream| {
+    pub fn summaries(&self, now: Timestamp) -> Vec<(String, u32, u64)> {
+        self.cells(|_| true)
+            .into_iter()
+            .filter_map(|(_, cell)| {
+                let mut stream = cell.lock();
                 stream.settle(now);
                 if stream.deleted(now) {
                     return None;
@@ -136,6 +188,7 @@ impl Registry {
 
     pub fn new(config: Config) -> Registry {
         Registry {
+            throttling: AtomicBool::new(config.throttling),
             config,
             ..Registry::default()
         }
@@ -145,67 +198,155 @@ impl Registry {
         &self.config
     }
 
-    /// Turns per-shard throughput limits on or off.
-    pub fn set_throttling(&mut self, on: bool) {
-        self.config.throttling = on;
+    /// Whether per-shard throughput limits are enforced now.
+    pub(crate) fn throttling(&self) -> bool {
+        self.throttling.load(Ordering::Relaxed)
     }
 
-    /// The stream, settled to `now`; a stream whose deletion completed is removed here.
-    pub(crate) fn stream_mut(
-        &mut self,
+    /// Turns per-shard throughput limits on or off.
+    pub fn set_throttling(&self, on: bool) {
+        self.throttling.store(on, Ordering::Relaxed);
+    }
+
+    /// Forgets every stream and account setting (the admin reset); whoever waits on a
+    /// stream is woken to find it gone.
+    pub fn reset(&self) {
+        let _control = self.control();
+        let cells = std::mem::take(&mut *self.streams_write());
+        lock(&self.accounts).clear();
+        for cell in cells.values() {
+            cell.written.notify_waiters();
+        }
+    }
+
+    fn control(&self) -> MutexGuard<'_, ()> {
+        lock(&self.control)
+    }
+
+    fn streams_read(&self) -> RwLockReadGuard<'_, BTreeMap<StreamKey, Arc<StreamCell>>> {
+        self.streams.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn streams_write(&self) -> RwLockWriteGuard<'_, BTreeMap<StreamKey, Arc<StreamCell>>> {
+        self.streams.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The cell of the stream `key` names, if there is one (it may be DELETING).
+    pub fn cell(&self, key: &StreamKey) -> Option<Arc<StreamCell>> {
+        self.streams_read().get(key).cloned()
+    }
+
+    /// The cells whose keys pass `filter`, in key order, taken out of the map so that they
+    /// can be locked one at a time.
+    fn cells(&self, filter: impl Fn(&StreamKey) -> bool) -> Vec<(StreamKey, Arc<StreamCell>)> {
+        self.streams_read()
+            .iter()
+            .filter(|(k, _)| filter(k))
+            .map(|(k, c)| (k.clone(), c.clone()))
+            .collect()
+    }
+
+    /// Drops `cell` from the map if it is still the one filed under `key`.
+    fn forget(&self, key: &StreamKey, cell: &Arc<StreamCell>) {
+        let mut streams = self.streams_write();
+        if streams.get(key).is_some_and(|c| Arc::ptr_eq(c, cell)) {
+            streams.remove(key);
+        }
+        drop(streams);
+        cell.written.notify_waiters();
+    }
+
+    /// Runs `f` on the stream, settled to `now`, under its cell's lock; a stream whose
+    /// deletion has completed is removed here and reported missing.
+    pub(crate) fn with_stream<R>(
+        &self,
         key: &StreamKey,
         now: Timestamp,
-    ) -> Result<&mut Stream, KinesisError> {
-        if self.streams.get(key).is_some_and(|s| s.deleted(now)) {
-            self.streams.remove(key);
-        }
-        let stream = self
-            .streams
-            .get_mut(key)
+        f: impl FnOnce(&mut Stream) -> Result<R, KinesisError>,
+    ) -> Result<R, KinesisError> {
+        self.with_cell(key, now, |_, stream| f(stream))
+    }
+
+    /// `with_stream` that also hands `f` the cell (to wake its waiters).
+    pub(crate) fn with_cell<R>(
+        &self,
+        key: &StreamKey,
+        now: Timestamp,
+        f: impl FnOnce(&StreamCell, &mut Stream) -> Result<R, KinesisError>,
+    ) -> Result<R, KinesisError> {
+        let cell = self
+            .cell(key)
             .ok_or_else(|| KinesisError::stream_not_found(&key.name, &key.account))?;
+        let mut stream = cell.lock();
+        if stream.deleted(now) {
+            drop(stream);
+            self.forget(key, &cell);
+            return Err(KinesisError::stream_not_found(&key.name, &key.account));
+        }
         stream.settle(now);
-        Ok(stream)
+        f(&cell, &mut stream)
     }
 
-    /// Settles every stream of an account and region, dropping completed deletions.
-    pub(crate) fn settle_account(&mut self, account: &AccountId, region: &Region, now: Timestamp) {
-        self.streams
-            .retain(|k, s| !(&k.account == account && &k.region == region && s.deleted(now)));
-        for (_, s) in self.streams_of_mut(account, region) {
-            s.settle(now);
+    /// `with_stream` for calls that may change the stream's open shards: holds `control`
+    /// and updates the account's count afterwards.
+    pub(crate) fn reshape_stream<R>(
+        &self,
+        key: &StreamKey,
+        now: Timestamp,
+        f: impl FnOnce(&mut Stream) -> Result<R, KinesisError>,
+    ) -> Result<R, KinesisError> {
+        let _control = self.control();
+        let cell = self
+            .cell(key)
+            .ok_or_else(|| KinesisError::stream_not_found(&key.name, &key.account))?;
+        let out = self.with_stream(key, now, f);
+        let stream = cell.lock();
+        cell.recount(&stream);
+        drop(stream);
+        // Subscriptions to closed shards send their last event.
+        cell.written.notify_waiters();
+        out
+    }
+
+    /// Wakes whoever waits on the stream (after a write, or a consumer going away).
+    pub(crate) fn signal(&self, key: &StreamKey) {
+        if let Some(cell) = self.cell(key) {
+            cell.written.notify_waiters();
         }
     }
 
-    fn streams_of_mut<'a>(
-        &'a mut self,
-        account: &'a AccountId,
-        region: &'a Region,
-    ) -> impl Iterator<Item = (&'a StreamKey, &'a mut Stream)> + 'a {
-        self.streams
-            .iter_mut()
-            .filter(move |(k, _)| &k.account == account && &k.region == region)
-    }
-
-    fn streams_of<'a>(
-        &'a self,
-        account: &'a AccountId,
-        region: &'a Region,
-    ) -> impl Iterator<Item = &'a Stream> + 'a {
-        self.streams
-            .iter()
-            .filter(move |(k, _)| &k.account == account && &k.region == region)
-            .map(|(_, s)| s)
+    /// Settles every stream of an account and region, dropping completed deletions, and
+    /// runs `f` on each live one in name order.
+    fn for_account(
+        &self,
+        account: &AccountId,
+        region: &Region,
+        now: Timestamp,
+        mut f: impl FnMut(&Stream),
+    ) {
+        for (key, cell) in self.cells(|k| &k.account == account && &k.region == region) {
+            let mut stream = cell.lock();
+            if stream.deleted(now) {
+                drop(stream);
+                self.forget(&key, &cell);
+                continue;
+            }
+            stream.settle(now);
+            f(&stream);
+        }
     }
 
     /// Open shards of the account in the region (deleting streams excluded).
     pub(crate) fn open_shards(&self, account: &AccountId, region: &Region) -> u32 {
-        self.streams_of(account, region)
-            .filter(|s| s.status != StreamStatus::Deleting)
-            .map(Stream::open_shard_count)
-            .sum()
+        self.streams_read()
+            .iter()
+            .filter(|(k, _)| &k.account == account && &k.region == region)
+            .map(|(_, c)| c.open_shards.load(Ordering::Relaxed))
+            .fold(0u32, u32::saturating_add)
     }
 
     /// LimitExceeded if `additional` more open shards would pass the account's shard limit.
+    /// Exact only under `control` (which `reshape_stream` and `create_stream` hold).
     pub(crate) fn check_shard_limit(
         &self,
         key: &StreamKey,
@@ -225,12 +366,11 @@ impl Registry {
 
     /// CreateStream. Without a mode, a shard count means PROVISIONED and none ON_DEMAND.
     pub fn create_stream(
-        &mut self,
+        &self,
         key: &StreamKey,
         params: CreateStream,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        self.settle_account(&key.account, &key.region, now);
         let mode = params.mode.unwrap_or(match params.shard_count {
             Some(_) => StreamMode::Provisioned,
             None => StreamMode::OnDemand,
@@ -255,30 +395,27 @@ impl Registry {
             super::settings::validate_max_record_size(kib)?;
         }
         validate_tags(&params.tags, &BTreeMap::new())?;
-        if self.streams.contains_key(key) {
+        let _control = self.control();
+        let (mut creating, mut on_demand) = (0usize, 0usize);
+        self.for_account(&key.account, &key.region, now, |s| {
+            creating += usize::from(s.status == StreamStatus::Creating);
+            on_demand += usize::from(s.mode == StreamMode::OnDemand);
+        });
+        if self.streams_read().contains_key(key) {
             return Err(KinesisError::stream_exists(&key.name, &key.account));
         }
-        let creating = self
-            .streams_of(&key.account, &key.region)
-            .filter(|s| s.status == StreamStatus::Creating)
-            .count();
         if creating >= MAX_CREATING {
             return Err(KinesisError::LimitExceeded(format!(
                 "Account {} already has {creating} streams in CREATING state.",
                 key.account
             )));
         }
-        if mode == StreamMode::OnDemand {
-            let on_demand = self
-                .streams_of(&key.account, &key.region)
-                .filter(|s| s.mode == StreamMode::OnDemand)
-                .count();
-            if on_demand >= self.config.on_demand_stream_limit as usize {
-                return Err(KinesisError::LimitExceeded(format!(
-                    "Account {} has reached the limit of {} on-demand streams.",
-                    key.account, self.config.on_demand_stream_limit
-                )));
-            }
+        if mode == StreamMode::OnDemand && on_demand >= self.config.on_demand_stream_limit as usize
+        {
+            return Err(KinesisError::LimitExceeded(format!(
+                "Account {} has reached the limit of {} on-demand streams.",
+                key.account, self.config.on_demand_stream_limit
+            )));
         }
         self.check_shard_limit(key, shards)?;
         let mut stream = Stream::new(key.clone(), mode, shards, now, self.config.create_delay_ms);
@@ -291,39 +428,47 @@ impl Registry {
             current_mibps: 0,
         });
         stream.settle(now);
-        self.streams.insert(key.clone(), stream);
+        self.streams_write()
+            .insert(key.clone(), Arc::new(StreamCell::new(stream)));
         Ok(())
     }
 
     /// DeleteStream: DELETING for the configured delay, then gone. With registered consumers
     /// the call fails unless `enforce_consumer_deletion`, which deletes them too.
     pub fn delete_stream(
-        &mut self,
+        &self,
         key: &StreamKey,
         enforce_consumer_deletion: bool,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
         let delay = self.config.delete_delay_ms;
-        let stream = self.stream_mut(key, now)?;
-        if stream.status == StreamStatus::Deleting {
-            return Err(KinesisError::stream_not_active(
-                &key.name,
-                &key.account,
-                stream.status.as_str(),
-            ));
-        }
-        if !stream.consumers.is_empty() && !enforce_consumer_deletion {
-            return Err(KinesisError::ResourceInUse(format!(
-                "Stream {} under account {} has registered consumers. Deregister them or set \
-                 EnforceConsumerDeletion to true.",
-                key.name, key.account
-            )));
-        }
-        stream.consumers.clear();
-        stream.status = StreamStatus::Deleting;
-        stream.status_until = now.plus_millis(delay);
-        if delay == 0 {
-            self.streams.remove(key);
+        self.reshape_stream(key, now, |stream| {
+            if stream.status == StreamStatus::Deleting {
+                return Err(KinesisError::stream_not_active(
+                    &key.name,
+                    &key.account,
+                    stream.status.as_str(),
+                ));
+            }
+            if !stream.consumers.is_empty() && !enforce_consumer_deletion {
+                return Err(KinesisError::ResourceInUse(format!(
+                    "Stream {} under account {} has registered consumers. Deregister them or \
+                     set EnforceConsumerDeletion to true.",
+                    key.name, key.account
+                )));
+            }
+            stream.consumers.clear();
+            stream.status = StreamStatus::Deleting;
+            stream.status_until = now.plus_millis(delay);
+            Ok(())
+        })?;
+        if let Some(cell) = self.cell(key) {
+            if delay == 0 {
+                // Gone at once: the records' memory goes back with the cell's last reference.
+                self.forget(key, &cell);
+            } else {
+                cell.written.notify_waiters();
+            }
         }
         Ok(())
     }
@@ -331,7 +476,7 @@ impl Registry {
     /// DescribeStream: up to `limit` (1..=10000, default 100) shards after
     /// `exclusive_start_shard_id`.
     pub fn describe_stream(
-        &mut self,
+        &self,
         key: &StreamKey,
         limit: Option<u32>,
         exclusive_start_shard_id: Option<&str>,
@@ -339,22 +484,22 @@ impl Registry {
     ) -> Result<StreamDescription, KinesisError> {
         let limit = check_limit("limit", limit, 10_000, 100)?;
         let start = exclusive_start_shard_id.map(|id| parse_shard_id(id).unwrap_or(u32::MAX));
-        Ok(self.stream_mut(key, now)?.describe(limit, start))
+        self.with_stream(key, now, |s| Ok(s.describe(limit, start)))
     }
 
     /// DescribeStreamSummary.
     pub fn describe_stream_summary(
-        &mut self,
+        &self,
         key: &StreamKey,
         now: Timestamp,
     ) -> Result<StreamDescriptionSummary, KinesisError> {
-        Ok(self.stream_mut(key, now)?.summary())
+        self.with_stream(key, now, |s| Ok(s.summary()))
     }
 
     /// ListStreams of an account and region, by name, `limit` (1..=10000, default 100) at a
     /// time, after `exclusive_start_stream_name` or where `next_token` left off.
     pub fn list_streams(
-        &mut self,
+        &self,
         account: &AccountId,
         region: &Region,
         limit: Option<u32>,
@@ -373,22 +518,24 @@ impl Registry {
             ),
             None => exclusive_start_stream_name.map(str::to_owned),
         };
-        self.settle_account(account, region, now);
-        let mut matching = self
-            .streams_of(account, region)
-            .filter(|s| after.as_deref().is_none_or(|a| s.key.name.as_str() > a));
-        let streams: Vec<StreamSummary> = matching
-            .by_ref()
-            .take(limit)
-            .map(|s| StreamSummary {
+        let mut streams = Vec::new();
+        let mut has_more_streams = false;
+        self.for_account(account, region, now, |s| {
+            if after.as_deref().is_some_and(|a| s.key.name.as_str() <= a) {
+                return;
+            }
+            if streams.len() == limit {
+                has_more_streams = true;
+                return;
+            }
+            streams.push(StreamSummary {
                 stream_name: s.key.name.clone(),
                 stream_arn: s.key.arn(),
                 status: s.status,
                 mode: s.mode,
                 created: s.created,
-            })
-            .collect();
-        let has_more_streams = matching.next().is_some();
+            });
+        });
         let next_token = match (has_more_streams, streams.last()) {
             (true, Some(last)) => Some(
                 TokenWriter::new(LIST_TOKEN_VERSION)
@@ -405,24 +552,24 @@ impl Registry {
     }
 
     /// DescribeLimits.
-    pub fn describe_limits(
-        &mut self,
-        account: &AccountId,
-        region: &Region,
-        now: Timestamp,
-    ) -> Limits {
-        self.settle_account(account, region, now);
-        let on_demand = self
-            .streams_of(account, region)
-            .filter(|s| s.mode == StreamMode::OnDemand)
-            .count();
+    pub fn describe_limits(&self, account: &AccountId, region: &Region, now: Timestamp) -> Limits {
+        let mut on_demand = 0u32;
+        self.for_account(account, region, now, |s| {
+            on_demand += u32::from(s.mode == StreamMode::OnDemand);
+        });
         Limits {
             shard_limit: self.config.shard_limit,
             open_shard_count: self.open_shards(account, region),
-            on_demand_stream_count: u32::try_from(on_demand).unwrap_or(u32::MAX),
+            on_demand_stream_count: on_demand,
             on_demand_stream_count_limit: self.config.on_demand_stream_limit,
         }
     }
+}
+
+/// A mutex's guard, whether or not a panic poisoned it (the state stays consistent: every
+/// change is made in place by code that does not panic half-way).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A page size within `1..=max`, `default` when absent; ValidationException otherwise.

@@ -100,113 +100,118 @@ pub struct MonitoringChange {
 impl Registry {
     /// AddTagsToStream: adds or overwrites tags.
     pub fn add_tags_to_stream(
-        &mut self,
+        &self,
         key: &StreamKey,
         tags: BTreeMap<String, String>,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        let s = self.stream_mut(key, now)?;
-        check_tag_characters(tags.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]))?;
-        validate_tags(&tags, &s.tags)?;
-        s.tags.extend(tags);
-        Ok(())
+        self.with_stream(key, now, |s| {
+            check_tag_characters(tags.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]))?;
+            validate_tags(&tags, &s.tags)?;
+            s.tags.extend(tags);
+            Ok(())
+        })
     }
 
     /// RemoveTagsFromStream: keys not present are ignored.
     pub fn remove_tags_from_stream(
-        &mut self,
+        &self,
         key: &StreamKey,
         keys: &[String],
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        let s = self.stream_mut(key, now)?;
-        check_tag_characters(keys.iter().map(String::as_str))?;
-        for k in keys {
-            s.tags.remove(k);
-        }
-        Ok(())
+        self.with_stream(key, now, |s| {
+            check_tag_characters(keys.iter().map(String::as_str))?;
+            for k in keys {
+                s.tags.remove(k);
+            }
+            Ok(())
+        })
     }
 
     /// ListTagsForStream: tags in key order after `exclusive_start_tag_key`, `limit`
     /// (1..=50, default 50) at a time; returns the tags and `HasMoreTags`.
     pub fn list_tags_for_stream(
-        &mut self,
+        &self,
         key: &StreamKey,
         exclusive_start_tag_key: Option<&str>,
         limit: Option<u32>,
         now: Timestamp,
     ) -> Result<(Vec<(String, String)>, bool), KinesisError> {
         let limit = super::registry::check_limit("limit", limit, 50, 50)?;
-        let s = self.stream_mut(key, now)?;
-        let mut tags = s
-            .tags
-            .iter()
-            .filter(|(k, _)| exclusive_start_tag_key.is_none_or(|start| k.as_str() > start));
-        let page: Vec<(String, String)> = tags
-            .by_ref()
-            .take(limit)
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        Ok((page, tags.next().is_some()))
+        self.with_stream(key, now, |s| {
+            let mut tags = s
+                .tags
+                .iter()
+                .filter(|(k, _)| exclusive_start_tag_key.is_none_or(|start| k.as_str() > start));
+            let page: Vec<(String, String)> = tags
+                .by_ref()
+                .take(limit)
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            Ok((page, tags.next().is_some()))
+        })
     }
 
     /// IncreaseStreamRetentionPeriod. The same value as now is accepted as a no-op.
     pub fn increase_stream_retention_period(
-        &mut self,
+        &self,
         key: &StreamKey,
         hours: u32,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        let s = self.stream_mut(key, now)?;
-        s.require_active()?;
-        if hours > MAX_RETENTION_HOURS {
-            return Err(KinesisError::InvalidArgument(format!(
-                "Maximum allowed retention period is {MAX_RETENTION_HOURS} hours. Requested \
+        self.with_stream(key, now, |s| {
+            s.require_active()?;
+            if hours > MAX_RETENTION_HOURS {
+                return Err(KinesisError::InvalidArgument(format!(
+                    "Maximum allowed retention period is {MAX_RETENTION_HOURS} hours. Requested \
                  retention period ({hours} hours) is too long."
-            )));
-        }
-        if hours < s.retention_hours {
-            return Err(KinesisError::InvalidArgument(format!(
-                "Requested retention period ({hours} hours) for stream {} can not be shorter \
+                )));
+            }
+            if hours < s.retention_hours {
+                return Err(KinesisError::InvalidArgument(format!(
+                    "Requested retention period ({hours} hours) for stream {} can not be shorter \
                  than existing retention period ({} hours). Use DecreaseRetentionPeriod API.",
-                key.name, s.retention_hours
-            )));
-        }
-        s.retention_hours = hours;
-        Ok(())
+                    key.name, s.retention_hours
+                )));
+            }
+            s.retention_hours = hours;
+            Ok(())
+        })
     }
 
     /// DecreaseStreamRetentionPeriod. Records older than the new period become invisible.
     pub fn decrease_stream_retention_period(
-        &mut self,
+        &self,
         key: &StreamKey,
         hours: u32,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        let s = self.stream_mut(key, now)?;
-        s.require_active()?;
-        if hours < MIN_RETENTION_HOURS {
-            return Err(KinesisError::InvalidArgument(format!(
-                "Minimum allowed retention period is {MIN_RETENTION_HOURS} hours. Requested \
+        self.with_stream(key, now, |s| {
+            s.require_active()?;
+            if hours < MIN_RETENTION_HOURS {
+                return Err(KinesisError::InvalidArgument(format!(
+                    "Minimum allowed retention period is {MIN_RETENTION_HOURS} hours. Requested \
                  retention period ({hours} hours) is too short."
-            )));
-        }
-        if hours > s.retention_hours {
-            return Err(KinesisError::InvalidArgument(format!(
-                "Requested retention period ({hours} hours) for stream {} can not be longer \
+                )));
+            }
+            if hours > s.retention_hours {
+                return Err(KinesisError::InvalidArgument(format!(
+                    "Requested retention period ({hours} hours) for stream {} can not be longer \
                  than existing retention period ({} hours). Use IncreaseRetentionPeriod API.",
-                key.name, s.retention_hours
-            )));
-        }
-        s.retention_hours = hours;
-        s.settle(now);
-        Ok(())
+                    key.name, s.retention_hours
+                )));
+            }
+            s.retention_hours = hours;
+            s.settle(now);
+            Ok(())
+        })
     }
 
     /// StartStreamEncryption (only `KMS` is accepted) and StopStreamEncryption
     /// (`enable == false`, which requires the current key).
     pub fn set_stream_encryption(
-        &mut self,
+        &self,
         key: &StreamKey,
         enable: bool,
         encryption_type: EncryptionType,
@@ -227,23 +232,24 @@ impl Registry {
             ));
         }
         let delay = self.config.update_delay_ms;
-        let s = self.stream_mut(key, now)?;
-        s.require_active()?;
-        if enable {
-            s.encryption = EncryptionType::Kms;
-            s.key_id = Some(key_id.to_owned());
-        } else {
-            s.encryption = EncryptionType::None;
-            s.key_id = None;
-        }
-        s.begin_update(now, delay);
-        Ok(())
+        self.with_stream(key, now, |s| {
+            s.require_active()?;
+            if enable {
+                s.encryption = EncryptionType::Kms;
+                s.key_id = Some(key_id.to_owned());
+            } else {
+                s.encryption = EncryptionType::None;
+                s.key_id = None;
+            }
+            s.begin_update(now, delay);
+            Ok(())
+        })
     }
 
     /// EnableEnhancedMonitoring (`enable`) or DisableEnhancedMonitoring of `metrics`
     /// (`MetricsName` strings; `ALL` expands).
     pub fn set_enhanced_monitoring(
-        &mut self,
+        &self,
         key: &StreamKey,
         enable: bool,
         metrics: &[String],
@@ -262,72 +268,75 @@ impl Registry {
                 KinesisError::InvalidArgument(format!("Invalid shard level metric {m}."))
             })?);
         }
-        let s = self.stream_mut(key, now)?;
-        s.require_active()?;
-        let current = s.metrics.iter().copied().collect();
-        for m in parsed {
-            if enable {
-                s.metrics.insert(m);
-            } else {
-                s.metrics.remove(&m);
+        self.with_stream(key, now, |s| {
+            s.require_active()?;
+            let current = s.metrics.iter().copied().collect();
+            for m in parsed {
+                if enable {
+                    s.metrics.insert(m);
+                } else {
+                    s.metrics.remove(&m);
+                }
             }
-        }
-        Ok(MonitoringChange {
-            stream_name: key.name.clone(),
-            stream_arn: key.arn(),
-            current,
-            desired: s.metrics.iter().copied().collect(),
+            Ok(MonitoringChange {
+                stream_name: key.name.clone(),
+                stream_arn: key.arn(),
+                current,
+                desired: s.metrics.iter().copied().collect(),
+            })
         })
     }
 
     /// UpdateStreamMode. Switching to the mode the stream already has changes nothing.
     pub fn update_stream_mode(
-        &mut self,
+        &self,
         key: &StreamKey,
         mode: StreamMode,
         warm_throughput_mibps: Option<u32>,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
         let delay = self.config.update_delay_ms;
-        let s = self.stream_mut(key, now)?;
-        s.require_active()?;
-        if s.mode == mode {
-            return Ok(());
-        }
-        s.mode = mode;
-        if mode == StreamMode::OnDemand {
-            if let Some(target) = warm_throughput_mibps {
-                s.warm_throughput = Some(super::stream::WarmThroughput {
-                    target_mibps: target,
-                    current_mibps: 0,
-                });
+        self.with_stream(key, now, |s| {
+            s.require_active()?;
+            if s.mode == mode {
+                return Ok(());
             }
-        } else {
-            s.warm_throughput = None;
-        }
-        s.begin_update(now, delay);
-        Ok(())
+            s.mode = mode;
+            if mode == StreamMode::OnDemand {
+                if let Some(target) = warm_throughput_mibps {
+                    s.warm_throughput = Some(super::stream::WarmThroughput {
+                        target_mibps: target,
+                        current_mibps: 0,
+                    });
+                }
+            } else {
+                s.warm_throughput = None;
+            }
+            s.begin_update(now, delay);
+            Ok(())
+        })
     }
 
     /// UpdateMaxRecordSize, in KiB (1024..=10240).
     pub fn update_max_record_size(
-        &mut self,
+        &self,
         key: &StreamKey,
         kib: u32,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
         validate_max_record_size(kib)?;
         let delay = self.config.update_delay_ms;
-        let s = self.stream_mut(key, now)?;
-        s.require_active()?;
-        s.max_record_size_kib = kib;
-        s.begin_update(now, delay);
-        Ok(())
+        self.with_stream(key, now, |s| {
+            s.require_active()?;
+            s.max_record_size_kib = kib;
+            s.begin_update(now, delay);
+            Ok(())
+        })
     }
 
     /// Whether the stream exists and is not being deleted (for callers that only check).
-    pub fn stream_exists(&mut self, key: &StreamKey, now: Timestamp) -> bool {
-        self.stream_mut(key, now)
-            .is_ok_and(|s| s.status != StreamStatus::Deleting)
+    pub fn stream_exists(&self, key: &StreamKey, now: Timestamp) -> bool {
+        self.with_stream(key, now, |s| Ok(s.status != StreamStatus::Deleting))
+            .unwrap_or(false)
     }
 }

@@ -172,6 +172,8 @@ pub(crate) struct Stream {
     pub consumer_arn_secs: BTreeMap<String, u64>,
     /// When UpdateShardCount ran, for the ten-per-24-hours limit.
     pub scalings: VecDeque<Timestamp>,
+    /// The arrival time of the newest record.
+    pub last_write: Timestamp,
 }
 
 impl Stream {
@@ -203,6 +205,7 @@ impl Stream {
             consumers: Vec::new(),
             consumer_arn_secs: BTreeMap::new(),
             scalings: VecDeque::new(),
+            last_write: now,
         };
         for range in split_evenly(shards) {
             stream.add_shard(range, Vec::new(), now);

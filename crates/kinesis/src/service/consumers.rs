@@ -78,15 +78,7 @@ impl KinesisService {
             None => None,
         };
         let r = Self::consumer_ref(&input, &key)?;
-        let stream = self.with(|reg, now| {
-            let stream = reg.describe_stream_consumer(r, now)?.stream_arn;
-            reg.deregister_stream_consumer(r, now)?;
-            Ok::<_, KinesisError>(stream)
-        })?;
-        // Its live subscriptions notice and end.
-        if let Ok(key) = crate::engine::StreamKey::from_arn(&stream) {
-            self.signal_write(&key);
-        }
+        self.with(|reg, now| reg.deregister_stream_consumer(r, now))?;
         Ok(Empty {})
     }
 

@@ -1,17 +1,15 @@
 //! `KinesisService`: the Kinesis operations on the shared clock. Resolves streams by name or
-//! ARN, converts wire integers with AWS's validation, and calls the engine under one short
-//! lock. Writes wake SubscribeToShard pushes through the stream's `Notify`.
+//! ARN, converts wire integers with AWS's validation, and calls the engine, which locks only
+//! the stream a call names. Writes wake SubscribeToShard pushes through the stream's `Notify`.
 
 mod consumers;
 mod records;
 mod streams;
 mod subscribe;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use sluice_core::{Clock, RequestContext, Runtime, Scheduler};
-use tokio::sync::Notify;
 
 pub use subscribe::{ShardEvent, ShardEvents};
 
@@ -20,11 +18,9 @@ use crate::engine::{Config, KinesisError, Registry, StreamKey};
 /// The Kinesis operations of one process.
 #[derive(Debug, Clone)]
 pub struct KinesisService {
-    registry: Arc<Mutex<Registry>>,
+    registry: Arc<Registry>,
     clock: Arc<dyn Clock>,
     scheduler: Scheduler,
-    /// Per stream ARN: signalled after every successful write.
-    written: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
     /// Live SubscribeToShard calls by `(consumer ARN, shard id)`.
     subscriptions: Arc<Mutex<subscribe::Leases>>,
     next_lease: Arc<std::sync::atomic::AtomicU64>,
@@ -34,54 +30,22 @@ impl KinesisService {
     /// The service on the runtime's clock.
     pub fn new(runtime: &Runtime, config: Config) -> KinesisService {
         KinesisService {
-            registry: Arc::new(Mutex::new(Registry::new(config))),
+            registry: Arc::new(Registry::new(config)),
             clock: runtime.clock().clone(),
             scheduler: runtime.scheduler.clone(),
-            written: Arc::default(),
             subscriptions: Arc::default(),
             next_lease: Arc::default(),
         }
     }
 
-    fn engine(&self) -> MutexGuard<'_, Registry> {
-        self.registry.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Runs `f` on the engine at the current time, read under the lock so that writes are
-    /// stamped in the order they are applied.
-    fn with<R>(&self, f: impl FnOnce(&mut Registry, sluice_core::Timestamp) -> R) -> R {
-        let mut engine = self.engine();
-        let now = self.clock.now();
-        f(&mut engine, now)
-    }
-
-    /// The `Notify` writes to a stream signal.
-    fn written(&self, stream_arn: &str) -> Arc<Notify> {
-        let mut map = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(stream_arn.to_owned()).or_default().clone()
-    }
-
-    fn signal_write(&self, key: &StreamKey) {
-        let notify = {
-            let map = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            map.get(&key.arn()).cloned()
-        };
-        if let Some(n) = notify {
-            n.notify_waiters();
-        }
+    /// Runs `f` on the engine at the current time.
+    fn with<R>(&self, f: impl FnOnce(&Registry, sluice_core::Timestamp) -> R) -> R {
+        f(&self.registry, self.clock.now())
     }
 
     /// Forgets every stream (the admin reset); live subscriptions see them gone.
     pub fn reset(&self) {
-        let config = self.engine().config().clone();
-        *self.engine() = Registry::new(config);
-        let waiting: Vec<Arc<Notify>> = {
-            let mut map = self.written.lock().unwrap_or_else(|e| e.into_inner());
-            map.drain().map(|(_, n)| n).collect()
-        };
-        for n in waiting {
-            n.notify_waiters();
-        }
+        self.registry.reset();
     }
 
     /// `(stream ARN, open shards, records stored)` of every stream, for inspection.

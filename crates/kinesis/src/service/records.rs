@@ -60,7 +60,6 @@ impl KinesisService {
         let record = prepare_put_record(record, input.sequence_number_for_ordering.as_deref())?;
         let appended = self.with(|r, now| r.append_records(&key, vec![record], now))?;
         let out = appended.into_single()?;
-        self.signal_write(&key);
         Ok(PutRecordOutput {
             shard_id: out.shard_id,
             sequence_number: out.sequence_number,
@@ -101,9 +100,6 @@ impl KinesisService {
             .collect();
         let records = prepare_put_records(entries)?;
         let appended = self.with(|r, now| r.append_records(&key, records, now))?;
-        if appended.written() > 0 {
-            self.signal_write(&key);
-        }
         Ok(appended.into())
     }
 
@@ -221,7 +217,6 @@ impl KinesisService {
         let shard = required(input.shard_to_split, "shardToSplit")?;
         let hash = required(input.new_starting_hash_key, "newStartingHashKey")?;
         self.with(|r, now| r.split_shard(&key, &shard, &hash, now))?;
-        self.signal_write(&key);
         Ok(Empty {})
     }
 
@@ -238,7 +233,6 @@ impl KinesisService {
         let shard = required(input.shard_to_merge, "shardToMerge")?;
         let adjacent = required(input.adjacent_shard_to_merge, "adjacentShardToMerge")?;
         self.with(|r, now| r.merge_shards(&key, &shard, &adjacent, now))?;
-        self.signal_write(&key);
         Ok(Empty {})
     }
 
@@ -264,7 +258,6 @@ impl KinesisService {
         let scaling = required(input.scaling_type, "scalingType")?;
         let (current, target) =
             self.with(|r, now| r.update_shard_count(&key, target, &scaling, now))?;
-        self.signal_write(&key);
         Ok(UpdateShardCountOutput {
             stream_name: key.name.clone(),
             stream_arn: key.arn(),

@@ -81,13 +81,6 @@ impl KinesisService {
         )?;
         let enforce = input.enforce_consumer_deletion.unwrap_or(false);
         self.with(|r, now| r.delete_stream(&key, enforce, now))?;
-        // Live subscriptions see the stream gone at their next look; the stream's entry in
-        // the write table goes (a recreated stream makes a new one).
-        self.signal_write(&key);
-        self.written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&key.arn());
         Ok(Empty {})
     }
 

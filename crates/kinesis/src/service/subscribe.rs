@@ -129,7 +129,9 @@ impl KinesisService {
         let service = self.clone();
         let cancel = self.scheduler.shutdown_token();
         let clock = self.clock.clone();
-        let written = self.written(&key.arn());
+        let Some(cell) = self.registry.cell(&key) else {
+            return Err(KinesisError::stream_not_found(&key.name, &key.account));
+        };
         self.scheduler.spawn(async move {
             let _guard = guard;
             let send = |event: ShardEvent| {
@@ -151,7 +153,7 @@ impl KinesisService {
                 return;
             }
             loop {
-                let notified = written.notified();
+                let notified = cell.written.notified();
                 tokio::pin!(notified);
                 notified.as_mut().enable();
                 let now = clock.now();

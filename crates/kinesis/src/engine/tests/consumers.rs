@@ -7,7 +7,7 @@ use crate::engine::{ConsumerRef, ConsumerStatus, StartingPosition, MAX_CONSUMERS
 
 #[test]
 fn register_describe_list_deregister() {
-    let mut reg = Registry::new(Config {
+    let reg = Registry::new(Config {
         consumer_delay_ms: 200,
         ..Config::default()
     });
@@ -21,15 +21,15 @@ fn register_describe_list_deregister() {
         "arn:aws:kinesis:us-east-1:123456789012:stream/s/consumer/app:1700000000"
     );
     assert_eq!(c.status, ConsumerStatus::Creating);
-    let by_arn = |reg: &mut Registry, now| {
+    let by_arn = |reg: &Registry, now| {
         reg.describe_stream_consumer(ConsumerRef::Arn(&c.consumer_arn), t(now))
     };
     assert_eq!(
-        by_arn(&mut reg, 1_700_000_000_699).expect("d").status,
+        by_arn(&reg, 1_700_000_000_699).expect("d").status,
         ConsumerStatus::Creating
     );
     assert_eq!(
-        by_arn(&mut reg, 1_700_000_000_700).expect("d").status,
+        by_arn(&reg, 1_700_000_000_700).expect("d").status,
         ConsumerStatus::Active
     );
     let by_name = reg
@@ -61,20 +61,18 @@ fn register_describe_list_deregister() {
     reg.deregister_stream_consumer(ConsumerRef::Arn(&c.consumer_arn), t(1_700_000_001_000))
         .expect("deregister");
     assert_eq!(
-        by_arn(&mut reg, 1_700_000_001_100).expect("d").status,
+        by_arn(&reg, 1_700_000_001_100).expect("d").status,
         ConsumerStatus::Deleting
     );
     assert_eq!(
-        by_arn(&mut reg, 1_700_000_001_200)
-            .expect_err("gone")
-            .code(),
+        by_arn(&reg, 1_700_000_001_200).expect_err("gone").code(),
         "ResourceNotFoundException"
     );
 }
 
 #[test]
 fn consumer_limits_and_pages() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     for i in 0..MAX_CONSUMERS {
         reg.register_stream_consumer(&key("s"), &format!("c{i:02}"), BTreeMap::new(), t(2_000))
             .expect("register");
@@ -97,7 +95,7 @@ fn consumer_limits_and_pages() {
             .consumer_count,
         20
     );
-    let mut slow = Registry::new(Config {
+    let slow = Registry::new(Config {
         consumer_delay_ms: 1_000,
         ..Config::default()
     });
@@ -118,7 +116,7 @@ fn consumer_limits_and_pages() {
 
 #[test]
 fn cursor_reads_for_subscriptions() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     let shard = "shardId-000000000000";
     let tail = reg.shard_tail(&key("s"), shard, t(2_000)).expect("tail");
     let first = reg

@@ -12,7 +12,7 @@ fn statuses_move_on_lazily_after_the_delays() {
         delete_delay_ms: 300,
         ..Config::default()
     };
-    let mut reg = Registry::new(config);
+    let reg = Registry::new(config);
     reg.create_stream(&key("s"), provisioned(1), t(1_000))
         .expect("create");
     let steps = [
@@ -59,7 +59,7 @@ fn statuses_move_on_lazily_after_the_delays() {
 
 #[test]
 fn create_rules() {
-    let mut reg = with_stream(2);
+    let reg = with_stream(2);
     let err = reg
         .create_stream(&key("s"), provisioned(1), t(2_000))
         .expect_err("dup");
@@ -118,7 +118,7 @@ fn create_rules() {
 
 #[test]
 fn describe_pages_shards_with_even_ranges() {
-    let mut reg = with_stream(3);
+    let reg = with_stream(3);
     let d = reg
         .describe_stream(&key("s"), Some(2), None, t(1_000))
         .expect("describe");
@@ -151,7 +151,7 @@ fn describe_pages_shards_with_even_ranges() {
 
 #[test]
 fn list_streams_pages_by_name() {
-    let mut reg = Registry::new(Config::default());
+    let reg = Registry::new(Config::default());
     for name in ["c", "a", "b"] {
         reg.create_stream(&key(name), provisioned(1), t(1_000))
             .expect("create");
@@ -192,7 +192,7 @@ fn list_streams_pages_by_name() {
 
 #[test]
 fn delete_requires_enforcing_consumer_deletion() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     reg.register_stream_consumer(&key("s"), "app", BTreeMap::new(), t(1_000))
         .expect("register");
     let err = reg
@@ -215,4 +215,44 @@ fn delete_requires_enforcing_consumer_deletion() {
             .open_shard_count,
         0
     );
+}
+
+#[test]
+fn a_deleted_stream_is_dropped_with_its_records_at_once() {
+    let reg = with_stream(2);
+    for i in 0..100 {
+        reg.put_record(&key("s"), entry(&format!("k{i}"), b"data"), None, t(2_000))
+            .expect("put");
+    }
+    let cell = std::sync::Arc::downgrade(&reg.cell(&key("s")).expect("cell"));
+    reg.delete_stream(&key("s"), false, t(3_000))
+        .expect("delete");
+    // No reference is left anywhere, so the records' memory has gone back already.
+    assert!(cell.upgrade().is_none());
+    assert!(reg.cell(&key("s")).is_none());
+}
+
+#[test]
+fn arrival_times_never_go_back_within_a_stream() {
+    // Callers read the clock before they take the stream's lock, so a later write can
+    // carry an earlier `now`; the stored arrival time must still not decrease.
+    let reg = with_stream(1);
+    reg.put_record(&key("s"), entry("a", b"1"), None, t(5_000))
+        .expect("put");
+    reg.put_record(&key("s"), entry("b", b"2"), None, t(4_000))
+        .expect("put");
+    let it = reg
+        .get_shard_iterator(
+            &key("s"),
+            "shardId-000000000000",
+            &crate::engine::StartingPosition::TrimHorizon,
+            t(6_000),
+        )
+        .expect("it");
+    let records = reg.get_records(&it, None, t(6_000)).expect("get").records;
+    let arrivals: Vec<u64> = records
+        .iter()
+        .map(|r| r.approximate_arrival.as_millis())
+        .collect();
+    assert_eq!(arrivals, vec![5_000, 5_000]);
 }

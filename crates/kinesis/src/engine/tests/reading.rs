@@ -6,19 +6,19 @@ use crate::engine::{
     EncryptionType, PutRecordsResultEntry, SeqNum, StartingPosition, ITERATOR_TTL_MS,
 };
 
-fn iter(reg: &mut Registry, shard: &str, pos: StartingPosition, now: u64) -> String {
+fn iter(reg: &Registry, shard: &str, pos: StartingPosition, now: u64) -> String {
     reg.get_shard_iterator(&key("s"), shard, &pos, t(now))
         .expect("iterator")
 }
 
-fn data(reg: &mut Registry, it: &str, now: u64) -> Vec<Vec<u8>> {
+fn data(reg: &Registry, it: &str, now: u64) -> Vec<Vec<u8>> {
     let out = reg.get_records(it, None, t(now)).expect("get");
     out.records.iter().map(|r| r.data.to_vec()).collect()
 }
 
 #[test]
 fn put_routes_by_hash_and_sequence_numbers_increase() {
-    let mut reg = with_stream(2);
+    let reg = with_stream(2);
     let half = 1u128 << 127;
     let cases = [
         (0, "shardId-000000000000"),
@@ -69,7 +69,7 @@ fn put_routes_by_hash_and_sequence_numbers_increase() {
 
 #[test]
 fn iterator_types_start_where_aws_does() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     let shard = "shardId-000000000000";
     let mut seqs = Vec::new();
     for (i, d) in [b"r0", b"r1", b"r2"].into_iter().enumerate() {
@@ -80,7 +80,7 @@ fn iterator_types_start_where_aws_does() {
                 .sequence_number,
         );
     }
-    let latest = iter(&mut reg, shard, StartingPosition::Latest, 12_500);
+    let latest = iter(&reg, shard, StartingPosition::Latest, 12_500);
     reg.put_record(&key("s"), entry("k", b"r3"), None, t(13_000))
         .expect("put");
     let cases: [(StartingPosition, Vec<&[u8]>); 6] = [
@@ -104,11 +104,11 @@ fn iterator_types_start_where_aws_does() {
         (StartingPosition::AtTimestamp(t(13_500)), vec![]),
     ];
     for (pos, want) in cases {
-        let it = iter(&mut reg, shard, pos.clone(), 14_000);
+        let it = iter(&reg, shard, pos.clone(), 14_000);
         let want: Vec<Vec<u8>> = want.into_iter().map(<[u8]>::to_vec).collect();
-        assert_eq!(data(&mut reg, &it, 14_000), want, "{pos:?}");
+        assert_eq!(data(&reg, &it, 14_000), want, "{pos:?}");
     }
-    assert_eq!(data(&mut reg, &latest, 14_000), vec![b"r3".to_vec()]);
+    assert_eq!(data(&reg, &latest, 14_000), vec![b"r3".to_vec()]);
     let err = reg
         .get_shard_iterator(
             &key("s"),
@@ -122,13 +122,13 @@ fn iterator_types_start_where_aws_does() {
 
 #[test]
 fn get_records_pages_with_limit_and_reports_lag() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     for (i, d) in [b"a", b"b", b"c"].into_iter().enumerate() {
         reg.put_record(&key("s"), entry("k", d), None, t(1_000 * (i as u64 + 1)))
             .expect("put");
     }
     let it = iter(
-        &mut reg,
+        &reg,
         "shardId-000000000000",
         StartingPosition::TrimHorizon,
         5_000,
@@ -155,9 +155,9 @@ fn get_records_pages_with_limit_and_reports_lag() {
 
 #[test]
 fn iterators_expire_after_five_minutes() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     let it = iter(
-        &mut reg,
+        &reg,
         "shardId-000000000000",
         StartingPosition::TrimHorizon,
         1_633_843_031_000,
@@ -184,7 +184,7 @@ fn iterators_expire_after_five_minutes() {
 
 #[test]
 fn sequence_numbers_are_checked_against_shard_and_stream() {
-    let mut reg = with_stream(2);
+    let reg = with_stream(2);
     let out = reg
         .put_record(&key("s"), explicit(0, b"x"), None, t(2_000))
         .expect("put");
@@ -234,7 +234,7 @@ fn sequence_numbers_are_checked_against_shard_and_stream() {
 
 #[test]
 fn retention_hides_old_records() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     let hour = 3_600_000;
     reg.put_record(&key("s"), entry("k", b"old"), None, t(1_000))
         .expect("put");
@@ -242,17 +242,17 @@ fn retention_hides_old_records() {
         .expect("put");
     let now = 1_000 + 24 * hour;
     let it = iter(
-        &mut reg,
+        &reg,
         "shardId-000000000000",
         StartingPosition::TrimHorizon,
         now,
     );
-    assert_eq!(data(&mut reg, &it, now), vec![b"new".to_vec()]);
+    assert_eq!(data(&reg, &it, now), vec![b"new".to_vec()]);
 }
 
 #[test]
 fn put_records_checks_requests_and_reports_entries() {
-    let mut reg = with_stream(2);
+    let reg = with_stream(2);
     let out = reg
         .put_records(
             &key("s"),
@@ -309,7 +309,7 @@ fn put_records_checks_requests_and_reports_entries() {
 
 #[test]
 fn throughput_limits_when_enabled() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     reg.set_throttling(true);
     let batch = vec![entry("k", b"x"); 500];
     for now in [2_000, 2_100] {
@@ -344,7 +344,7 @@ fn throughput_limits_when_enabled() {
         .put_record(&key("s"), entry("k", b"x"), None, t(3_000))
         .is_ok());
     let it = iter(
-        &mut reg,
+        &reg,
         "shardId-000000000000",
         StartingPosition::Latest,
         4_000,

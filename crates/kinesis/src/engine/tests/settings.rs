@@ -17,7 +17,7 @@ fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
 
 #[test]
 fn tag_characters_follow_aws_rule() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     let invalid = "Some tags contain invalid characters. Valid characters: Unicode letters, \
                    digits, white space, _ . / = + - % @.";
     for (k, v) in [
@@ -41,7 +41,7 @@ fn tag_characters_follow_aws_rule() {
 
 #[test]
 fn tags_add_list_remove_and_cap_at_fifty() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     reg.add_tags_to_stream(
         &key("s"),
         tags(&[("b", "2"), ("a", "1"), ("c", "")]),
@@ -91,7 +91,7 @@ fn tags_add_list_remove_and_cap_at_fifty() {
 
 #[test]
 fn retention_changes_use_aws_messages() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     let cases: [(bool, u32, Result<(), &str>); 7] = [
         (true, 24, Ok(())),
         (true, 8761, Err("Maximum allowed retention period is 8760 hours. Requested retention period (8761 hours) is too long.")),
@@ -123,7 +123,7 @@ fn retention_changes_use_aws_messages() {
 
 #[test]
 fn encryption_monitoring_mode_and_record_size_are_stored() {
-    let mut reg = with_stream(1);
+    let reg = with_stream(1);
     reg.set_stream_encryption(
         &key("s"),
         true,
@@ -187,10 +187,10 @@ fn encryption_monitoring_mode_and_record_size_are_stored() {
 
 #[test]
 fn list_shards_filters_and_tokens() {
-    let mut reg = with_stream(2);
+    let reg = with_stream(2);
     reg.split_shard(&key("s"), "shardId-000000000000", "100", t(5_000))
         .expect("split");
-    let list = |reg: &mut Registry, filter: Option<ShardFilter>, now: u64| -> Vec<String> {
+    let list = |reg: &Registry, filter: Option<ShardFilter>, now: u64| -> Vec<String> {
         let req = ListShards {
             stream: Some(key("s")),
             filter,
@@ -223,7 +223,7 @@ fn list_shards_filters_and_tokens() {
         ),
     ];
     for (filter, want) in cases {
-        assert_eq!(list(&mut reg, filter.clone(), 7_000), want, "{filter:?}");
+        assert_eq!(list(&reg, filter.clone(), 7_000), want, "{filter:?}");
     }
     let req = ListShards {
         stream: Some(key("s")),
@@ -263,7 +263,7 @@ fn list_shards_filters_and_tokens() {
 
 #[test]
 fn account_settings_warm_throughput_and_policies() {
-    let mut reg = Registry::new(Config::default());
+    let reg = Registry::new(Config::default());
     reg.create_stream(&key("s"), CreateStream::default(), t(1_000))
         .expect("on-demand");
     let c = reg.describe_account_settings(&account(), &region(), t(1_000));
