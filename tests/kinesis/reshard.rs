@@ -153,3 +153,162 @@ async fn update_shard_count_scales_uniformly() {
     );
     assert!(!code.is_empty());
 }
+
+/// Every shard of a stream, through ListShards' pages.
+async fn all_shards(t: &TestServer, stream: &str) -> Vec<aws_sdk_kinesis::types::Shard> {
+    let mut shards = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let request = match &token {
+            Some(token) => t.kinesis.list_shards().next_token(token).max_results(2),
+            None => t.kinesis.list_shards().stream_name(stream).max_results(2),
+        };
+        let page = request.send().await.expect("list shards");
+        shards.extend(page.shards.unwrap_or_default());
+        token = page.next_token;
+        if token.is_none() {
+            return shards;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_lineage_reader_sees_every_record_once_across_resharding() {
+    let t = TestServer::start().await;
+    active_stream(&t, "lineage", 3).await;
+    let mut written = 0usize;
+    let put = |from: usize| {
+        let t = &t;
+        async move {
+            for i in from..from + 40 {
+                t.kinesis
+                    .put_record()
+                    .stream_name("lineage")
+                    .partition_key(format!("key-{}", i % 13))
+                    .data(Blob::new(format!("record-{i}")))
+                    .send()
+                    .await
+                    .expect("put");
+            }
+        }
+    };
+    // Scale up, split, scale down, merge: every kind of step, with writes between.
+    put(written).await;
+    written += 40;
+    for target in [5, 3, 6] {
+        t.kinesis
+            .update_shard_count()
+            .stream_name("lineage")
+            .target_shard_count(target)
+            .scaling_type(ScalingType::UniformScaling)
+            .send()
+            .await
+            .expect("scale");
+        t.advance(1).await;
+        put(written).await;
+        written += 40;
+    }
+    let open: Vec<_> = all_shards(&t, "lineage")
+        .await
+        .into_iter()
+        .filter(|s| {
+            s.sequence_number_range()
+                .and_then(|r| r.ending_sequence_number())
+                .is_none()
+        })
+        .collect();
+    assert_eq!(open.len(), 6);
+    t.kinesis
+        .merge_shards()
+        .stream_name("lineage")
+        .shard_to_merge(open[0].shard_id())
+        .adjacent_shard_to_merge(open[1].shard_id())
+        .send()
+        .await
+        .expect("merge");
+    t.advance(1).await;
+    put(written).await;
+    written += 40;
+
+    // Read as the KCL does: a shard only after all of its parents were read to their end.
+    let shards = all_shards(&t, "lineage").await;
+    let listed: std::collections::BTreeSet<&str> = shards.iter().map(|s| s.shard_id()).collect();
+    for s in &shards {
+        assert!(
+            s.adjacent_parent_shard_id().is_none() || s.parent_shard_id().is_some(),
+            "{s:?}"
+        );
+    }
+    let mut finished = std::collections::BTreeSet::new();
+    let mut seen: Vec<String> = Vec::new();
+    while finished.len() < shards.len() {
+        let ready = shards
+            .iter()
+            .find(|s| {
+                !finished.contains(s.shard_id())
+                    && [s.parent_shard_id(), s.adjacent_parent_shard_id()]
+                        .into_iter()
+                        .flatten()
+                        .all(|p| finished.contains(p) || !listed.contains(p))
+            })
+            .expect("some shard is always ready: the lineage has no cycle or orphan");
+        let mut iterator = Some(trim_horizon(&t, "lineage", ready.shard_id()).await);
+        let closed = ready
+            .sequence_number_range()
+            .and_then(|r| r.ending_sequence_number())
+            .is_some();
+        while let Some(it) = iterator {
+            let out = t
+                .kinesis
+                .get_records()
+                .shard_iterator(it)
+                .send()
+                .await
+                .expect("get records");
+            let got = out.records.len();
+            seen.extend(
+                out.records
+                    .iter()
+                    .map(|r| String::from_utf8_lossy(r.data().as_ref()).into_owned()),
+            );
+            if out.next_shard_iterator.is_none() {
+                // The end of a closed shard names its children, as ListShards does.
+                let mut named: Vec<_> = out
+                    .child_shards()
+                    .iter()
+                    .map(|c| c.shard_id().to_owned())
+                    .collect();
+                let mut listed_children: Vec<_> = shards
+                    .iter()
+                    .filter(|c| {
+                        c.parent_shard_id() == Some(ready.shard_id())
+                            || c.adjacent_parent_shard_id() == Some(ready.shard_id())
+                    })
+                    .map(|c| c.shard_id().to_owned())
+                    .collect();
+                named.sort();
+                listed_children.sort();
+                assert_eq!(named, listed_children, "children of {}", ready.shard_id());
+            }
+            iterator = match (closed, got, out.next_shard_iterator) {
+                (_, _, None) => None,
+                (false, 0, Some(_)) => None, // an open shard read up to its tip
+                (_, _, next) => next,
+            };
+        }
+        finished.insert(ready.shard_id().to_owned());
+    }
+    let mut want: Vec<String> = (0..written).map(|i| format!("record-{i}")).collect();
+    // Per partition key, records come in the order they were written.
+    for k in 0..13 {
+        let order: Vec<usize> = seen
+            .iter()
+            .filter_map(|r| r.strip_prefix("record-")?.parse::<usize>().ok())
+            .filter(|i| i % 13 == k)
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "key-{k}: {order:?}");
+    }
+    seen.sort();
+    want.sort();
+    assert_eq!(seen, want);
+}

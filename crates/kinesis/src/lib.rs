@@ -10,5 +10,5 @@ pub mod model;
 mod service;
 
 pub use api::serve;
-pub use engine::{Config, KinesisError};
+pub use engine::{Config, KinesisError, DEFAULT_MAX_RETAINED_BYTES};
 pub use service::{KinesisService, ShardEvent, ShardEvents};

@@ -62,6 +62,9 @@ pub struct Settings {
     pub kinesis_status_delay_ms: u64,
     /// Enforce Kinesis's per-shard read and write limits.
     pub kinesis_throughput_limits: bool,
+    /// Record bytes all Kinesis streams may hold before writes are refused (Sluice's own
+    /// limit against unbounded growth).
+    pub kinesis_max_retained_bytes: u64,
 }
 
 impl Default for Settings {
@@ -82,6 +85,7 @@ impl Default for Settings {
             sns_sign_queue_messages: false,
             kinesis_status_delay_ms: 500,
             kinesis_throughput_limits: false,
+            kinesis_max_retained_bytes: sluice_kinesis::DEFAULT_MAX_RETAINED_BYTES,
         }
     }
 }
@@ -104,6 +108,7 @@ pub struct RawSettings {
     pub sns_sign_queue_messages: Option<bool>,
     pub kinesis_status_delay_ms: Option<u64>,
     pub kinesis_throughput_limits: Option<bool>,
+    pub kinesis_max_retained_bytes: Option<u64>,
 }
 
 /// Every problem found in the settings.
@@ -146,6 +151,9 @@ impl RawSettings {
             kinesis_throughput_limits: over
                 .kinesis_throughput_limits
                 .or(self.kinesis_throughput_limits),
+            kinesis_max_retained_bytes: over
+                .kinesis_max_retained_bytes
+                .or(self.kinesis_max_retained_bytes),
         }
     }
 
@@ -222,6 +230,9 @@ impl RawSettings {
                 kinesis_throughput_limits: self
                     .kinesis_throughput_limits
                     .unwrap_or(defaults.kinesis_throughput_limits),
+                kinesis_max_retained_bytes: self
+                    .kinesis_max_retained_bytes
+                    .unwrap_or(defaults.kinesis_max_retained_bytes),
                 ..defaults
             }),
             _ => Err(ConfigError(problems)),

@@ -116,6 +116,11 @@ impl ServerBuilder {
             u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
         self
     }
+    /// Record bytes all Kinesis streams may hold before writes are refused.
+    pub fn kinesis_max_retained_bytes(mut self, bytes: u64) -> Self {
+        self.settings.kinesis_max_retained_bytes = bytes;
+        self
+    }
     /// Makes message ids and request ids a reproducible sequence.
     pub fn seeded_ids(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
@@ -192,6 +197,7 @@ impl ServerBuilder {
                 delete_delay_ms: settings.kinesis_status_delay_ms,
                 consumer_delay_ms: settings.kinesis_status_delay_ms,
                 throttling: settings.kinesis_throughput_limits,
+                max_retained_bytes: settings.kinesis_max_retained_bytes,
                 ..sluice_kinesis::Config::default()
             },
         );

@@ -59,6 +59,12 @@ struct Cli {
     /// [default: false].
     #[arg(long, env = "SLUICE_KINESIS_THROUGHPUT_LIMITS", action = clap::ArgAction::Set)]
     kinesis_throughput_limits: Option<bool>,
+    /// Record bytes (data and partition keys) all Kinesis streams together may hold; past
+    /// it, PutRecord(s) answer ProvisionedThroughputExceededException per record until
+    /// retention or DeleteStream frees room. Sluice's own limit, against unbounded memory
+    /// [default: 2147483648].
+    #[arg(long, env = "SLUICE_KINESIS_MAX_RETAINED_BYTES")]
+    kinesis_max_retained_bytes: Option<u64>,
     /// Time source: `system` follows real time; `manual` stands still until
     /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order)
     /// [default: system].
@@ -134,6 +140,7 @@ async fn run() -> anyhow::Result<()> {
         sns_sign_queue_messages: cli.sns_sign_queue_messages,
         kinesis_status_delay_ms: cli.kinesis_status_delay_ms,
         kinesis_throughput_limits: cli.kinesis_throughput_limits,
+        kinesis_max_retained_bytes: cli.kinesis_max_retained_bytes,
     };
     let settings = file_settings.overridden_by(given).validate()?;
     if cli.healthcheck {

@@ -93,6 +93,16 @@ impl KinesisError {
         ))
     }
 
+    /// Sluice's own limit: the process holds `--kinesis-max-retained-bytes` of records. Worded
+    /// as AWS's throttling answer (clients back off and retry), naming the limit.
+    pub fn retained_bytes_exceeded(shard_id: &str, name: &str, account: &AccountId) -> Self {
+        KinesisError::ProvisionedThroughputExceeded(format!(
+            "Rate exceeded for shard {shard_id} in stream {name} under account {account}. \
+             Sluice holds as many record bytes as --kinesis-max-retained-bytes allows; records \
+             leave as the retention period passes or streams are deleted."
+        ))
+    }
+
     /// The iterator is older than the 300 000 ms AWS tolerates.
     pub fn iterator_expired(created: Timestamp, now: Timestamp) -> Self {
         KinesisError::ExpiredIterator(format!(

@@ -43,7 +43,10 @@ pub use records::{
     PreparedRecord, PutRecordEntry, PutRecordOutput, PutRecordsOutput, PutRecordsResultEntry,
     MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES,
 };
-pub use registry::{Config, CreateStream, Limits, Registry, StreamCell, StreamList, StreamSummary};
+pub use registry::{
+    Config, CreateStream, Limits, Registry, StreamCell, StreamList, StreamSummary,
+    DEFAULT_MAX_RETAINED_BYTES,
+};
 pub use reshard::{MAX_SCALINGS_PER_DAY, MAX_SHARDS_PER_STREAM};
 pub use seqnum::{well_formed as well_formed_sequence_number, SeqNum};
 pub use settings::{

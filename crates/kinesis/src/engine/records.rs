@@ -327,6 +327,7 @@ fn append(
     stream: &mut Stream,
     record: PreparedRecord,
     throttling: bool,
+    room: &mut u64,
     now: Timestamp,
 ) -> Result<(u32, u64), KinesisError> {
     let PreparedRecord { entry: e, hash } = record;
@@ -349,7 +350,16 @@ fn append(
             &key.account,
         ));
     }
+    if size > *room {
+        return Err(KinesisError::retained_bytes_exceeded(
+            &shard_id(index),
+            &key.name,
+            &key.account,
+        ));
+    }
+    *room -= size;
     shard.writes.record(now, 1, size);
+    stream.retained_bytes += size;
     shard.records.push_back(StoredRecord::new(
         counter,
         &e.partition_key,
@@ -382,9 +392,10 @@ impl Registry {
             // must still never go back.
             let now = now.max(stream.last_write);
             stream.last_write = now;
+            let mut room = self.retained_room();
             let results: Vec<_> = records
                 .into_iter()
-                .map(|record| append(stream, record, throttling, now))
+                .map(|record| append(stream, record, throttling, &mut room, now))
                 .collect();
             let appended = Appended {
                 epoch: stream.epoch(),

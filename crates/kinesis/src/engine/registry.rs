@@ -5,7 +5,7 @@
 //! each running on one stream through `with_stream`.
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use sluice_core::{AccountId, Region, Timestamp};
@@ -38,7 +38,14 @@ pub struct Config {
     pub on_demand_shard_count: u32,
     /// Whether per-shard throughput limits are enforced.
     pub throttling: bool,
+    /// Record bytes (data and partition keys) the process holds across all streams before
+    /// writes are refused with ProvisionedThroughputExceededException (Sluice's own limit,
+    /// so that sustained writes without readers cannot exhaust memory).
+    pub max_retained_bytes: u64,
 }
+
+/// `Config::max_retained_bytes` unless configured: 2 GiB.
+pub const DEFAULT_MAX_RETAINED_BYTES: u64 = 2 << 30;
 
 impl Default for Config {
     fn default() -> Self {
@@ -51,6 +58,7 @@ impl Default for Config {
             on_demand_stream_limit: 50,
             on_demand_shard_count: 4,
             throttling: false,
+            max_retained_bytes: DEFAULT_MAX_RETAINED_BYTES,
         }
     }
 }
@@ -143,6 +151,8 @@ pub struct Registry {
     throttling: AtomicBool,
     streams: RwLock<BTreeMap<StreamKey, Arc<StreamCell>>>,
     pub(crate) accounts: Mutex<BTreeMap<(AccountId, Region), AccountSettings>>,
+    /// Record bytes held by all streams (the sum of their `retained_bytes`).
+    retained: AtomicU64,
     /// Held by the calls that create, delete or reshard streams: the account-wide counts
     /// they check (shard limit, streams CREATING, on-demand streams) cannot change under
     /// them.
@@ -214,6 +224,7 @@ impl Registry {
         let _control = self.control();
         let cells = std::mem::take(&mut *self.streams_write());
         lock(&self.accounts).clear();
+        self.retained.store(0, Ordering::Relaxed);
         for cell in cells.values() {
             cell.written.notify_waiters();
         }
@@ -249,11 +260,28 @@ impl Registry {
     /// Drops `cell` from the map if it is still the one filed under `key`.
     fn forget(&self, key: &StreamKey, cell: &Arc<StreamCell>) {
         let mut streams = self.streams_write();
-        if streams.get(key).is_some_and(|c| Arc::ptr_eq(c, cell)) {
+        let removed = streams.get(key).is_some_and(|c| Arc::ptr_eq(c, cell));
+        if removed {
             streams.remove(key);
         }
         drop(streams);
+        if removed {
+            let held = std::mem::take(&mut cell.lock().retained_bytes);
+            self.retained.fetch_sub(held, Ordering::Relaxed);
+        }
         cell.written.notify_waiters();
+    }
+
+    /// Record bytes the process may still take before the cap.
+    pub(crate) fn retained_room(&self) -> u64 {
+        self.config
+            .max_retained_bytes
+            .saturating_sub(self.retained.load(Ordering::Relaxed))
+    }
+
+    /// Record bytes all streams hold.
+    pub fn retained_bytes(&self) -> u64 {
+        self.retained.load(Ordering::Relaxed)
     }
 
     /// Runs `f` on the stream, settled to `now`, under its cell's lock; a stream whose
@@ -283,8 +311,17 @@ impl Registry {
             self.forget(key, &cell);
             return Err(KinesisError::stream_not_found(&key.name, &key.account));
         }
+        let before = stream.retained_bytes;
         stream.settle(now);
-        f(&cell, &mut stream)
+        let out = f(&cell, &mut stream);
+        // Only this call changed the stream's bytes, and under its lock: the delta is exact.
+        let after = stream.retained_bytes;
+        if after >= before {
+            self.retained.fetch_add(after - before, Ordering::Relaxed);
+        } else {
+            self.retained.fetch_sub(before - after, Ordering::Relaxed);
+        }
+        out
     }
 
     /// `with_stream` for calls that may change the stream's open shards: holds `control`

@@ -180,13 +180,22 @@ impl Shard {
     }
 
     /// Drops records that arrived `retention_ms` or more before `now`.
-    pub(crate) fn trim(&mut self, now: Timestamp, retention_ms: u64) {
+    /// Drops the records older than the retention period; returns the bytes they held.
+    pub(crate) fn trim(&mut self, now: Timestamp, retention_ms: u64) -> u64 {
+        let mut freed = 0;
         while let Some(first) = self.records.front() {
             if first.arrival.plus_millis(retention_ms) > now {
                 break;
             }
+            freed += first.size();
             self.records.pop_front();
         }
+        freed
+    }
+
+    /// The bytes (data and partition keys) of the records the shard holds.
+    pub(crate) fn retained_bytes(&self) -> u64 {
+        self.records.iter_from(0).map(StoredRecord::size).sum()
     }
 
     /// Whether the shard is closed and has been for the whole retention period, so nothing in
@@ -209,8 +218,8 @@ impl Shard {
     }
 
     /// Counter of the first record that arrived at or after `at`, or `tip` when none did.
-    /// Arrival times never decrease within a shard (the service reads the clock under the
-    /// engine lock), so this is a binary search.
+    /// Arrival times never decrease within a shard (appends clamp them to the stream's
+    /// last write), so this is a binary search.
     pub(crate) fn at_timestamp(&self, at: Timestamp, tip: u64) -> u64 {
         let i = self.records.partition_point(|r| r.arrival < at);
         self.records.get(i).map_or(tip, |r| r.counter)

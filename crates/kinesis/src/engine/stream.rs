@@ -174,6 +174,8 @@ pub(crate) struct Stream {
     pub scalings: VecDeque<Timestamp>,
     /// The arrival time of the newest record.
     pub last_write: Timestamp,
+    /// Bytes (data and partition keys) of the records held, for the process-wide cap.
+    pub retained_bytes: u64,
 }
 
 impl Stream {
@@ -206,6 +208,7 @@ impl Stream {
             consumer_arn_secs: BTreeMap::new(),
             scalings: VecDeque::new(),
             last_write: now,
+            retained_bytes: 0,
         };
         for range in split_evenly(shards) {
             stream.add_shard(range, Vec::new(), now);
@@ -264,10 +267,18 @@ impl Stream {
             }
         }
         let retention = self.retention_ms();
-        self.shards.retain(|_, s| !s.expired(now, retention));
+        let mut freed = 0;
+        self.shards.retain(|_, s| {
+            let expired = s.expired(now, retention);
+            if expired {
+                freed += s.retained_bytes();
+            }
+            !expired
+        });
         for shard in self.shards.values_mut() {
-            shard.trim(now, retention);
+            freed += shard.trim(now, retention);
         }
+        self.retained_bytes = self.retained_bytes.saturating_sub(freed);
         for consumer in &mut self.consumers {
             consumer.settle(now);
         }
