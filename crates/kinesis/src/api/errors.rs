@@ -15,18 +15,7 @@ const fn client(type_name: &'static str) -> ErrorDescriptor {
     }
 }
 
+/// Every Kinesis error is the client's (400) under its AWS shape name.
 pub fn describe(error: &KinesisError) -> ErrorDescriptor {
-    match error {
-        KinesisError::ResourceNotFound(_) => client("ResourceNotFoundException"),
-        KinesisError::ResourceInUse(_) => client("ResourceInUseException"),
-        KinesisError::InvalidArgument(_) => client("InvalidArgumentException"),
-        KinesisError::LimitExceeded(_) => client("LimitExceededException"),
-        KinesisError::ExpiredIterator(_) => client("ExpiredIteratorException"),
-        KinesisError::ExpiredNextToken(_) => client("ExpiredNextTokenException"),
-        KinesisError::ProvisionedThroughputExceeded(_) => {
-            client("ProvisionedThroughputExceededException")
-        }
-        KinesisError::AccessDenied(_) => client("AccessDeniedException"),
-        KinesisError::Validation(_) => client("ValidationException"),
-    }
+    client(error.code())
 }

@@ -44,7 +44,7 @@ pub fn error_response(error: &KinesisError, protocol: Protocol, request_id: &str
         protocol,
         Service::Kinesis.wire(),
         &describe(error),
-        error.message(),
+        &error.message(),
         request_id,
     )
 }

@@ -92,10 +92,10 @@ impl Consumer {
 }
 
 fn consumer_not_found(name: &str, stream: &StreamKey) -> KinesisError {
-    KinesisError::ResourceNotFound(format!(
-        "Consumer {name} under stream {} not found.",
-        stream.arn()
-    ))
+    KinesisError::ConsumerNotFound {
+        consumer: name.to_owned(),
+        stream_arn: stream.arn(),
+    }
 }
 
 impl Registry {

@@ -1,12 +1,72 @@
-//! `KinesisError`: every failure the engine reports, one variant per AWS error shape, each
-//! carrying the message AWS puts on the wire. Constructors below build the messages whose
-//! wording is shared by several operations so it is written once.
+//! `KinesisError`: every failure the engine reports: structured variants for the answers
+//! several operations share, a string-carrying variant per AWS error shape for one-off
+//! texts; the shape names in one table (`code`), the messages as `Display`.
 
 use sluice_core::{AccountId, Timestamp};
 
-/// An error named after the AWS shape the API layer returns (`__type`), with its message.
+/// A Kinesis failure. Answers worded the same by several operations are variants with
+/// their fields; one-off texts ride in the variant of their AWS error shape. `code()` is the
+/// one table of AWS shape names (PutRecords' per-record `ErrorCode` needs it in the
+/// engine); `Display` is the message AWS sends.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum KinesisError {
+    #[error("Stream {stream} under account {account} not found.")]
+    StreamNotFound { stream: String, account: AccountId },
+    #[error("Stream {stream} under account {account} already exists.")]
+    StreamExists { stream: String, account: AccountId },
+    #[error("Stream {stream} under account {account} not ACTIVE, instead in state {status}")]
+    StreamNotActive {
+        stream: String,
+        account: AccountId,
+        status: &'static str,
+    },
+    #[error("Shard {shard} in stream {stream} under account {account} does not exist")]
+    ShardNotFound {
+        shard: String,
+        stream: String,
+        account: AccountId,
+    },
+    #[error("Consumer {consumer} under stream {stream_arn} not found.")]
+    ConsumerNotFound {
+        consumer: String,
+        stream_arn: String,
+    },
+    #[error("Rate exceeded for shard {shard} in stream {stream} under account {account}.")]
+    RateExceeded {
+        shard: String,
+        stream: String,
+        account: AccountId,
+    },
+    /// Sluice's own limit, worded as AWS's throttling answer (clients back off and retry)
+    /// and naming the limit.
+    #[error(
+        "Rate exceeded for shard {shard} in stream {stream} under account {account}. Sluice \
+         holds as many record bytes as --kinesis-max-retained-bytes allows; records leave as \
+         the retention period passes or streams are deleted."
+    )]
+    RetainedBytesExceeded {
+        shard: String,
+        stream: String,
+        account: AccountId,
+    },
+    /// The iterator is older than the 300 000 ms AWS tolerates.
+    #[error(
+        "Iterator expired. The iterator was created at time {} while right now it is {} which \
+         is further in the future than the tolerated delay of 300000 milliseconds.",
+        java_date(*created),
+        java_date(*now)
+    )]
+    IteratorExpired { created: Timestamp, now: Timestamp },
+    /// AWS's model-validation message for one member.
+    #[error(
+        "1 validation error detected: Value '{value}' at '{field}' failed to satisfy \
+         constraint: {constraint}"
+    )]
+    InvalidValue {
+        field: String,
+        value: String,
+        constraint: String,
+    },
     #[error("{0}")]
     ResourceNotFound(String),
     #[error("{0}")]
@@ -30,96 +90,90 @@ pub enum KinesisError {
 impl KinesisError {
     /// The AWS error shape name, as the JSON protocol's `__type` carries it.
     pub fn code(&self) -> &'static str {
+        use KinesisError as E;
         match self {
-            KinesisError::ResourceNotFound(_) => "ResourceNotFoundException",
-            KinesisError::ResourceInUse(_) => "ResourceInUseException",
-            KinesisError::InvalidArgument(_) => "InvalidArgumentException",
-            KinesisError::LimitExceeded(_) => "LimitExceededException",
-            KinesisError::ExpiredIterator(_) => "ExpiredIteratorException",
-            KinesisError::ExpiredNextToken(_) => "ExpiredNextTokenException",
-            KinesisError::ProvisionedThroughputExceeded(_) => {
-                "ProvisionedThroughputExceededException"
+            E::StreamNotFound { .. }
+            | E::ShardNotFound { .. }
+            | E::ConsumerNotFound { .. }
+            | E::ResourceNotFound(_) => "ResourceNotFoundException",
+            E::StreamExists { .. } | E::StreamNotActive { .. } | E::ResourceInUse(_) => {
+                "ResourceInUseException"
             }
-            KinesisError::AccessDenied(_) => "AccessDeniedException",
-            KinesisError::Validation(_) => "ValidationException",
+            E::InvalidArgument(_) => "InvalidArgumentException",
+            E::LimitExceeded(_) => "LimitExceededException",
+            E::IteratorExpired { .. } | E::ExpiredIterator(_) => "ExpiredIteratorException",
+            E::ExpiredNextToken(_) => "ExpiredNextTokenException",
+            E::RateExceeded { .. }
+            | E::RetainedBytesExceeded { .. }
+            | E::ProvisionedThroughputExceeded(_) => "ProvisionedThroughputExceededException",
+            E::AccessDenied(_) => "AccessDeniedException",
+            E::InvalidValue { .. } | E::Validation(_) => "ValidationException",
         }
     }
 
     /// The message AWS sends with the error.
-    pub fn message(&self) -> &str {
-        match self {
-            KinesisError::ResourceNotFound(m)
-            | KinesisError::ResourceInUse(m)
-            | KinesisError::InvalidArgument(m)
-            | KinesisError::LimitExceeded(m)
-            | KinesisError::ExpiredIterator(m)
-            | KinesisError::ExpiredNextToken(m)
-            | KinesisError::ProvisionedThroughputExceeded(m)
-            | KinesisError::AccessDenied(m)
-            | KinesisError::Validation(m) => m,
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+
+    pub fn stream_not_found(name: &str, account: &AccountId) -> Self {
+        KinesisError::StreamNotFound {
+            stream: name.to_owned(),
+            account: account.clone(),
         }
     }
 
-    /// `Stream {name} under account {account} not found.`
-    pub fn stream_not_found(name: &str, account: &AccountId) -> Self {
-        KinesisError::ResourceNotFound(format!("Stream {name} under account {account} not found."))
-    }
-
-    /// `Stream {name} under account {account} already exists.`
     pub fn stream_exists(name: &str, account: &AccountId) -> Self {
-        KinesisError::ResourceInUse(format!(
-            "Stream {name} under account {account} already exists."
-        ))
+        KinesisError::StreamExists {
+            stream: name.to_owned(),
+            account: account.clone(),
+        }
     }
 
-    /// The stream is not in a state that allows the change.
-    pub fn stream_not_active(name: &str, account: &AccountId, status: &str) -> Self {
-        KinesisError::ResourceInUse(format!(
-            "Stream {name} under account {account} not ACTIVE, instead in state {status}"
-        ))
+    pub fn stream_not_active(name: &str, account: &AccountId, status: &'static str) -> Self {
+        KinesisError::StreamNotActive {
+            stream: name.to_owned(),
+            account: account.clone(),
+            status,
+        }
     }
 
-    /// A shard id that names no (unexpired) shard of the stream.
     pub fn shard_not_found(shard_id: &str, name: &str, account: &AccountId) -> Self {
-        KinesisError::ResourceNotFound(format!(
-            "Shard {shard_id} in stream {name} under account {account} does not exist"
-        ))
+        KinesisError::ShardNotFound {
+            shard: shard_id.to_owned(),
+            stream: name.to_owned(),
+            account: account.clone(),
+        }
     }
 
-    /// `Rate exceeded for shard {shard} in stream {name} under account {account}.`
     pub fn rate_exceeded(shard_id: &str, name: &str, account: &AccountId) -> Self {
-        KinesisError::ProvisionedThroughputExceeded(format!(
-            "Rate exceeded for shard {shard_id} in stream {name} under account {account}."
-        ))
+        KinesisError::RateExceeded {
+            shard: shard_id.to_owned(),
+            stream: name.to_owned(),
+            account: account.clone(),
+        }
     }
 
-    /// Sluice's own limit: the process holds `--kinesis-max-retained-bytes` of records. Worded
-    /// as AWS's throttling answer (clients back off and retry), naming the limit.
     pub fn retained_bytes_exceeded(shard_id: &str, name: &str, account: &AccountId) -> Self {
-        KinesisError::ProvisionedThroughputExceeded(format!(
-            "Rate exceeded for shard {shard_id} in stream {name} under account {account}. \
-             Sluice holds as many record bytes as --kinesis-max-retained-bytes allows; records \
-             leave as the retention period passes or streams are deleted."
-        ))
+        KinesisError::RetainedBytesExceeded {
+            shard: shard_id.to_owned(),
+            stream: name.to_owned(),
+            account: account.clone(),
+        }
     }
 
-    /// The iterator is older than the 300 000 ms AWS tolerates.
     pub fn iterator_expired(created: Timestamp, now: Timestamp) -> Self {
-        KinesisError::ExpiredIterator(format!(
-            "Iterator expired. The iterator was created at time {} while right now it is {} \
-             which is further in the future than the tolerated delay of 300000 milliseconds.",
-            java_date(created),
-            java_date(now)
-        ))
+        KinesisError::IteratorExpired { created, now }
     }
 
     /// AWS's model-validation message: `1 validation error detected: Value '{value}' at
     /// '{field}' failed to satisfy constraint: {constraint}`.
     pub fn validation(field: &str, value: &str, constraint: &str) -> Self {
-        KinesisError::Validation(format!(
-            "1 validation error detected: Value '{value}' at '{field}' failed to satisfy \
-             constraint: {constraint}"
-        ))
+        KinesisError::InvalidValue {
+            field: field.to_owned(),
+            value: value.to_owned(),
+            constraint: constraint.to_owned(),
+        }
     }
 }
 

@@ -174,7 +174,7 @@ impl Registry {
             }))
         });
         match found {
-            Err(KinesisError::ResourceNotFound(_)) => Err(missing_shard(shard_id, key)),
+            Err(KinesisError::StreamNotFound { .. }) => Err(missing_shard(shard_id, key)),
             other => Ok(other??.encode()),
         }
     }

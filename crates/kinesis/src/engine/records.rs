@@ -291,7 +291,7 @@ impl Appended {
                     failed += 1;
                     PutRecordsResultEntry::Failure {
                         error_code: err.code().to_owned(),
-                        error_message: err.message().to_owned(),
+                        error_message: err.message(),
                     }
                 }
             })

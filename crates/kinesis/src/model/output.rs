@@ -367,7 +367,7 @@ impl From<engine::Appended> for PutRecordsOutput {
                     failed += 1;
                     PutRecordsResultEntry::Failed {
                         error_code: err.code().to_owned(),
-                        error_message: err.message().to_owned(),
+                        error_message: err.message(),
                     }
                 }
             })

@@ -153,7 +153,7 @@ async fn kinesis_records(State(app): App, uri: Uri) -> Response {
         limit,
     ) {
         Ok(body) => json_response(StatusCode::OK, body),
-        Err(e) => error(StatusCode::NOT_FOUND, e.message()),
+        Err(e) => error(StatusCode::NOT_FOUND, &e.message()),
     }
 }
 
