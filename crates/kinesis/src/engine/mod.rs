@@ -21,6 +21,7 @@ mod reshard;
 mod seqnum;
 mod settings;
 mod shard;
+mod shard_log;
 mod stream;
 mod throttle;
 

@@ -272,7 +272,7 @@ fn read(
         }
         bytes += r.size();
         last = Some(r.counter);
-        records.push(shard.to_record(r, epoch));
+        records.push(shard.to_record(&r, epoch));
     }
     if throttle {
         shard.reads.record(now, 1, bytes);

@@ -10,7 +10,7 @@ use super::hashkey::{hash_key_shape_ok, parse_hash_key, partition_key_hash};
 use super::names::{shard_id, StreamKey};
 use super::registry::Registry;
 use super::seqnum::{well_formed, SeqNum};
-use super::shard::{EncryptionType, StoredRecord};
+use super::shard::EncryptionType;
 use super::stream::Stream;
 use super::throttle::{WRITE_BYTES_PER_SEC, WRITE_RECORDS_PER_SEC};
 
@@ -360,13 +360,9 @@ fn append(
     *room -= size;
     shard.writes.record(now, 1, size);
     stream.retained_bytes += size;
-    shard.records.push_back(StoredRecord::new(
-        counter,
-        &e.partition_key,
-        &e.data,
-        now,
-        encryption,
-    ));
+    shard
+        .records
+        .push(counter, now, &e.partition_key, &e.data, encryption);
     stream.counter = counter;
     Ok((index, counter))
 }

@@ -3,7 +3,7 @@
 //! stream-wide counters (see `seqnum`): "read from counter `c`" means every record whose
 //! counter is `>= c`.
 
-use super::chunked::ChunkedDeque;
+use super::shard_log::{ShardLog, StoredRecord};
 
 use bytes::Bytes;
 use sluice_core::Timestamp;
@@ -34,61 +34,6 @@ impl EncryptionType {
             "KMS" => Some(EncryptionType::Kms),
             _ => None,
         }
-    }
-}
-
-/// A record as stored in a shard: 40 bytes beside one allocation that holds the partition
-/// key and the data together (a separate key `String` and data `Bytes` cost ~60 bytes more
-/// per record, and retained memory is what a write costs most in a microVM: fresh pages).
-#[derive(Debug, Clone)]
-pub(crate) struct StoredRecord {
-    pub counter: u64,
-    pub arrival: Timestamp,
-    /// The partition key's UTF-8 bytes, then the data.
-    payload: Box<[u8]>,
-    /// Bytes of the key in `payload` (at most 256 characters, so at most 1024 bytes).
-    key_len: u16,
-    pub encryption: EncryptionType,
-}
-
-impl StoredRecord {
-    pub(crate) fn new(
-        counter: u64,
-        partition_key: &str,
-        data: &[u8],
-        arrival: Timestamp,
-        encryption: EncryptionType,
-    ) -> StoredRecord {
-        let mut payload = Vec::with_capacity(partition_key.len() + data.len());
-        payload.extend_from_slice(partition_key.as_bytes());
-        payload.extend_from_slice(data);
-        StoredRecord {
-            counter,
-            arrival,
-            payload: payload.into_boxed_slice(),
-            // Validated to at most 256 characters before a record is stored.
-            key_len: u16::try_from(partition_key.len()).unwrap_or(u16::MAX),
-            encryption,
-        }
-    }
-
-    pub(crate) fn partition_key(&self) -> &str {
-        let key = self
-            .payload
-            .get(..usize::from(self.key_len))
-            .unwrap_or_default();
-        std::str::from_utf8(key).unwrap_or_default()
-    }
-
-    pub(crate) fn data(&self) -> &[u8] {
-        self.payload
-            .get(usize::from(self.key_len)..)
-            .unwrap_or_default()
-    }
-
-    /// Bytes the record counts for in size limits: data plus partition key.
-    pub(crate) fn size(&self) -> u64 {
-        self.payload.len() as u64
     }
 }
 
@@ -134,7 +79,7 @@ pub(crate) struct Shard {
     pub end_counter: Option<u64>,
     pub created: Timestamp,
     pub closed: Option<Timestamp>,
-    pub records: ChunkedDeque<StoredRecord>,
+    pub records: ShardLog,
     /// `shardId-…`, made once: PutRecords answers with it for every record.
     pub id_text: String,
     pub writes: Window,
@@ -157,7 +102,7 @@ impl Shard {
             end_counter: None,
             created: now,
             closed: None,
-            records: ChunkedDeque::default(),
+            records: ShardLog::default(),
             writes: Window::default(),
             reads: Window::default(),
             id_text: shard_id(index),
@@ -195,7 +140,7 @@ impl Shard {
 
     /// The bytes (data and partition keys) of the records the shard holds.
     pub(crate) fn retained_bytes(&self) -> u64 {
-        self.records.iter_from(0).map(StoredRecord::size).sum()
+        self.records.iter_from(0).map(|r| r.size()).sum()
     }
 
     /// Whether the shard is closed and has been for the whole retention period, so nothing in
@@ -253,12 +198,12 @@ impl Shard {
         }
     }
 
-    pub(crate) fn to_record(&self, r: &StoredRecord, epoch: u64) -> Record {
+    pub(crate) fn to_record(&self, r: &StoredRecord<'_>, epoch: u64) -> Record {
         Record {
             sequence_number: self.seq(r.counter, epoch),
             approximate_arrival: r.arrival,
-            data: Bytes::copy_from_slice(r.data()),
-            partition_key: r.partition_key().to_owned(),
+            data: Bytes::copy_from_slice(r.data),
+            partition_key: r.partition_key.to_owned(),
             encryption_type: r.encryption,
         }
     }
@@ -268,26 +213,12 @@ impl Shard {
 mod tests {
     use super::*;
 
-    fn record(counter: u64, arrival: u64) -> StoredRecord {
-        StoredRecord::new(counter, "k", b"v", Timestamp(arrival), EncryptionType::None)
-    }
-
-    #[test]
-    fn stored_records_keep_key_and_data_apart_in_one_allocation() {
-        let r = StoredRecord::new(1, "kéy", b"\x00data", Timestamp(5), EncryptionType::Kms);
-        assert_eq!(r.partition_key(), "kéy");
-        assert_eq!(r.data(), b"\x00data");
-        assert_eq!(r.size(), 4 + 5);
-        let empty = StoredRecord::new(2, "k", b"", Timestamp(5), EncryptionType::None);
-        assert_eq!((empty.partition_key(), empty.data()), ("k", &b""[..]));
-        assert!(std::mem::size_of::<StoredRecord>() <= 40);
-    }
-
     #[test]
     fn trim_positions_and_timestamps() {
         let mut s = Shard::new(3, HashKeyRange::ALL, vec![1, 2], 10, Timestamp(0));
         for (c, at) in [(11, 1_000), (12, 2_000), (15, 3_000)] {
-            s.records.push_back(record(c, at));
+            s.records
+                .push(c, Timestamp(at), "k", b"v", EncryptionType::None);
         }
         let cases = [(0, 0), (11, 0), (12, 1), (13, 2), (15, 2), (16, 3)];
         for (from, pos) in cases {
