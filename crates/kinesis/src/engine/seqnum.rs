@@ -42,12 +42,24 @@ impl SeqNum {
     }
 }
 
-/// Writes `value` as exactly `out.len()` zero-padded decimal digits (64-bit arithmetic:
-/// every part fits).
+/// Writes `value` right-aligned in `out`, whose slots already hold `'0'` (64-bit arithmetic:
+/// every part fits). Two digits a step, and none for the leading zeros, which most of a
+/// sequence number is: PutRecords formats one per record.
 fn digits(out: &mut [u8], mut value: u64) {
-    for slot in out.iter_mut().rev() {
-        *slot = b'0' + (value % 10) as u8;
-        value /= 10;
+    const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+                                2021222324252627282930313233343536373839\
+                                4041424344454647484950515253545556575859\
+                                6061626364656667686970717273747576777879\
+                                8081828384858687888990919293949596979899";
+    let mut end = out.len();
+    while value >= 10 && end >= 2 {
+        let pair = (value % 100) as usize * 2;
+        out[end - 2..end].copy_from_slice(&PAIRS[pair..pair + 2]);
+        value /= 100;
+        end -= 2;
+    }
+    if value > 0 && end >= 1 {
+        out[end - 1] = b'0' + (value % 10) as u8;
     }
 }
 
@@ -123,6 +135,17 @@ mod tests {
         }
         .to_string();
         assert!(a < b);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_digits_agree_with_padded_formatting(counter: u64, shard: u32, epoch: u64) {
+            let s = SeqNum { counter, shard, epoch };
+            proptest::prop_assert_eq!(
+                s.to_text(),
+                format!("{PREFIX}{counter:020}{shard:010}{epoch:024}")
+            );
+        }
     }
 
     #[test]

@@ -27,17 +27,33 @@ impl Serialize for Blob {
 
 impl<'de> Deserialize<'de> for Blob {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
+        /// JSON: base64 text, taken as bytes so that the parser skips UTF-8 validation of
+        /// what base64 decoding checks anyway (a PutRecords body is mostly this text).
+        struct Base64;
+        impl Visitor<'_> for Base64 {
+            type Value = Blob;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("base64 text")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Blob, E> {
+                self.visit_bytes(v.as_bytes())
+            }
+            fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Blob, E> {
+                STANDARD
+                    .decode(v)
+                    .map(|b| Blob(Bytes::from(b)))
+                    .map_err(|_| E::custom("Data is not valid base64"))
+            }
+        }
+        /// CBOR: a byte string (or, from clients that send it so, base64 text).
+        struct Raw;
+        impl Visitor<'_> for Raw {
             type Value = Blob;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("base64 text or bytes")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Blob, E> {
-                STANDARD
-                    .decode(v)
-                    .map(|b| Blob(Bytes::from(b)))
-                    .map_err(|_| E::custom("Data is not valid base64"))
+                Base64.visit_bytes(v.as_bytes())
             }
             fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Blob, E> {
                 Ok(Blob(Bytes::copy_from_slice(v)))
@@ -46,7 +62,11 @@ impl<'de> Deserialize<'de> for Blob {
                 Ok(Blob(Bytes::from(v)))
             }
         }
-        d.deserialize_any(V)
+        if d.is_human_readable() {
+            d.deserialize_bytes(Base64)
+        } else {
+            d.deserialize_any(Raw)
+        }
     }
 }
 
