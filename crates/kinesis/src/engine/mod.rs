@@ -6,7 +6,6 @@
 //! lock (`StreamCell`), so calls on different streams never wait on each other.
 
 mod account;
-mod chunked;
 mod codec;
 mod consumer;
 mod error;

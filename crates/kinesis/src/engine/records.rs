@@ -358,7 +358,9 @@ fn append(
         ));
     }
     *room -= size;
-    shard.writes.record(now, 1, size);
+    if throttling {
+        shard.writes.record(now, 1, size);
+    }
     stream.retained_bytes += size;
     shard
         .records

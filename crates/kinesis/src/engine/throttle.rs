@@ -54,7 +54,14 @@ impl Window {
         self.slide(now);
         self.count = self.count.saturating_add(count);
         self.bytes = self.bytes.saturating_add(bytes);
-        self.events.push_back((now, count, bytes));
+        // Events of the same millisecond share one slot: a second holds at most 1000.
+        match self.events.back_mut() {
+            Some((at, c, b)) if *at == now => {
+                *c = c.saturating_add(count);
+                *b = b.saturating_add(bytes);
+            }
+            _ => self.events.push_back((now, count, bytes)),
+        }
     }
 
     /// Bytes counted in the window ending at `now`.
