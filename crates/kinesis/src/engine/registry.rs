@@ -333,16 +333,13 @@ impl Registry {
         f: impl FnOnce(&mut Stream) -> Result<R, KinesisError>,
     ) -> Result<R, KinesisError> {
         let _control = self.control();
-        let cell = self
-            .cell(key)
-            .ok_or_else(|| KinesisError::stream_not_found(&key.name, &key.account))?;
-        let out = self.with_stream(key, now, f);
-        let stream = cell.lock();
-        cell.recount(&stream);
-        drop(stream);
-        // Subscriptions to closed shards send their last event.
-        cell.written.notify_waiters();
-        out
+        self.with_cell(key, now, |cell, stream| {
+            let out = f(stream);
+            cell.recount(stream);
+            // Subscriptions to closed shards send their last event.
+            cell.written.notify_waiters();
+            out
+        })
     }
 
     /// Wakes whoever waits on the stream (after a write, or a consumer going away).
