@@ -28,6 +28,15 @@ impl<T: serde::Serialize> IntoResponse for T {
     }
 }
 
+impl IntoResponse for PutRecordsOutput {
+    fn into_response(self, protocol: Protocol) -> ApiResponse {
+        match protocol {
+            Protocol::AwsJson11 => ApiResponse::ok(ApiResponse::JSON_11, self.write_json()),
+            _ => render_document(&self.document(), protocol),
+        }
+    }
+}
+
 impl IntoResponse for ShardEvents {
     fn into_response(self, protocol: Protocol) -> ApiResponse {
         ApiResponse::event_stream(events::Frames::new(self, protocol))

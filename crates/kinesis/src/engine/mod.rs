@@ -48,7 +48,7 @@ pub use registry::{
     DEFAULT_MAX_RETAINED_BYTES,
 };
 pub use reshard::{MAX_SCALINGS_PER_DAY, MAX_SHARDS_PER_STREAM};
-pub use seqnum::{well_formed as well_formed_sequence_number, SeqNum};
+pub use seqnum::{well_formed as well_formed_sequence_number, SeqNum, SEQ_DIGITS};
 pub use settings::{
     validate_max_record_size, validate_tags, AccountSettings, MonitoringChange,
     MAX_RETENTION_HOURS, MAX_TAGS, MIN_RETENTION_HOURS,

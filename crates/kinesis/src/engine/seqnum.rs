@@ -20,7 +20,7 @@ pub struct SeqNum {
 
 const PREFIX: &str = "49";
 /// Number of digits every sequence number has.
-pub(super) const SEQ_DIGITS: usize = 56;
+pub const SEQ_DIGITS: usize = 56;
 
 impl SeqNum {
     /// Decodes a string this module produced; `None` for anything else.
