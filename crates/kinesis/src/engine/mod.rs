@@ -9,6 +9,7 @@ mod account;
 mod codec;
 mod consumer;
 mod error;
+mod fan_out;
 mod hashkey;
 mod iterator;
 mod listing;
@@ -17,16 +18,19 @@ mod reading;
 mod records;
 mod registry;
 mod reshard;
+mod resources;
 mod seqnum;
 mod settings;
 mod shard;
 mod shard_log;
 mod stream;
 mod throttle;
+mod values;
 
 #[cfg(test)]
 mod tests;
 
+pub use account::AccountSettings;
 pub use account::{Commitment, CommitmentStatus, COMMITMENT_MIN_MS, MAX_WARM_THROUGHPUT_MIBPS};
 pub use consumer::{ConsumerDescription, ConsumerRef, ConsumerStatus, MAX_CONSUMERS};
 pub use error::{java_date, KinesisError, Violations};
@@ -49,15 +53,16 @@ pub use registry::{
 };
 pub use reshard::{MAX_SCALINGS_PER_DAY, MAX_SHARDS_PER_STREAM};
 pub use seqnum::{well_formed as well_formed_sequence_number, SeqNum, SEQ_DIGITS};
-pub use settings::{
-    validate_max_record_size, validate_tags, AccountSettings, MonitoringChange,
-    MAX_RETENTION_HOURS, MAX_TAGS, MIN_RETENTION_HOURS,
-};
-pub use shard::{ChildShard, EncryptionType, Record, ShardInfo};
+pub use settings::MonitoringChange;
+pub use shard::{ChildShard, Record, ShardInfo};
 pub use stream::{
     ShardMetric, StreamDescription, StreamDescriptionSummary, StreamMode, StreamStatus,
     WarmThroughput, DEFAULT_RETENTION_HOURS,
 };
 pub use throttle::{
     READ_BYTES_PER_SEC, READ_CALLS_PER_SEC, WRITE_BYTES_PER_SEC, WRITE_RECORDS_PER_SEC,
+};
+pub use values::{
+    validate_max_record_size, validate_tags, EncryptionType, MAX_RETENTION_HOURS, MAX_TAGS,
+    MIN_RETENTION_HOURS,
 };

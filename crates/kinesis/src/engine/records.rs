@@ -10,9 +10,9 @@ use super::hashkey::{hash_key_shape_ok, parse_hash_key, partition_key_hash};
 use super::names::{shard_id, StreamKey};
 use super::registry::Registry;
 use super::seqnum::{well_formed, SeqNum};
-use super::shard::EncryptionType;
 use super::stream::Stream;
 use super::throttle::{WRITE_BYTES_PER_SEC, WRITE_RECORDS_PER_SEC};
+use super::values::EncryptionType;
 
 /// Entries one PutRecords call may carry.
 pub const MAX_PUT_RECORDS: usize = 500;

@@ -11,13 +11,14 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuar
 use sluice_core::{AccountId, Region, Timestamp};
 use tokio::sync::Notify;
 
+use super::account::AccountSettings;
 use super::codec::{TokenReader, TokenWriter};
 use super::error::KinesisError;
 use super::names::{parse_shard_id, StreamKey};
-use super::settings::{validate_tags, AccountSettings};
 use super::stream::{
     Stream, StreamDescription, StreamDescriptionSummary, StreamMode, StreamStatus, WarmThroughput,
 };
+use super::values::validate_tags;
 
 /// How the engine behaves; `Default` is instant status changes and AWS's default limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -426,7 +427,7 @@ impl Registry {
             ));
         }
         if let Some(kib) = params.max_record_size_kib {
-            super::settings::validate_max_record_size(kib)?;
+            super::values::validate_max_record_size(kib)?;
         }
         validate_tags(&params.tags, &BTreeMap::new())?;
         let _control = self.control();

@@ -12,30 +12,7 @@ use super::hashkey::HashKeyRange;
 use super::names::shard_id;
 use super::seqnum::SeqNum;
 use super::throttle::Window;
-
-/// Whether data is encrypted at rest (`EncryptionType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum EncryptionType {
-    #[default]
-    None,
-    Kms,
-}
-
-impl EncryptionType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EncryptionType::None => "NONE",
-            EncryptionType::Kms => "KMS",
-        }
-    }
-    pub fn parse(s: &str) -> Option<EncryptionType> {
-        match s {
-            "NONE" => Some(EncryptionType::None),
-            "KMS" => Some(EncryptionType::Kms),
-            _ => None,
-        }
-    }
-}
+use super::values::EncryptionType;
 
 /// A record as GetRecords returns it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use memmap2::MmapMut;
 use sluice_core::Timestamp;
 
-use super::shard::EncryptionType;
+use super::values::EncryptionType;
 
 /// The first byte block of a shard; each next one is twice the last, up to `MAX_BLOCK`.
 const FIRST_BLOCK: usize = 16 << 10;

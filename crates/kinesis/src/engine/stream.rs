@@ -10,7 +10,8 @@ use super::consumer::Consumer;
 use super::error::KinesisError;
 use super::hashkey::{split_evenly, HashKeyRange};
 use super::names::{stream_id, StreamKey};
-use super::shard::{EncryptionType, Shard};
+use super::shard::Shard;
+use super::values::EncryptionType;
 
 /// `StreamStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
