@@ -41,11 +41,11 @@ pub use names::{
     consumer_arn, name_violations, parse_consumer_arn, parse_shard_id, shard_id, stream_id,
     validate_name, StreamKey,
 };
-pub use reading::{GetRecordsOutput, ShardRead, MAX_GET_RECORDS_BYTES};
+pub use reading::{RecordBatch, ShardRead, MAX_GET_RECORDS_BYTES};
 pub use records::{
     entry_violations, prepare_put_record, prepare_put_records, records_violations, Appended,
-    PreparedRecord, PutRecordEntry, PutRecordOutput, PutRecordsOutput, PutRecordsResultEntry,
-    MAX_PUT_RECORDS, MAX_PUT_RECORDS_BYTES,
+    BatchOutcome, EntryOutcome, Placement, PreparedRecord, PutRecordEntry, MAX_PUT_RECORDS,
+    MAX_PUT_RECORDS_BYTES,
 };
 pub use registry::{
     Config, CreateStream, Limits, Registry, StreamCell, StreamList, StreamSummary,

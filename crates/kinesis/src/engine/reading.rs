@@ -31,7 +31,7 @@ pub struct ShardRead {
 
 /// What GetRecords returns.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GetRecordsOutput {
+pub struct RecordBatch {
     pub records: Vec<Record>,
     pub next_shard_iterator: Option<String>,
     pub millis_behind_latest: u64,
@@ -201,7 +201,7 @@ impl Registry {
         iterator: &str,
         limit: Option<u32>,
         now: Timestamp,
-    ) -> Result<GetRecordsOutput, KinesisError> {
+    ) -> Result<RecordBatch, KinesisError> {
         let limit = check_limit("limit", limit, 10_000, 10_000)?;
         let it = ShardIterator::decode(iterator, now)?;
         let throttling = self.throttling();
@@ -214,7 +214,7 @@ impl Registry {
             }
             read(stream, it.shard, it.from, limit, throttling, now)
         })?;
-        Ok(GetRecordsOutput {
+        Ok(RecordBatch {
             records: read.records,
             next_shard_iterator: read.next.map(|from| {
                 ShardIterator {

@@ -31,7 +31,7 @@ pub struct PutRecordEntry {
 
 /// Where a record went (PutRecord's output, less what the stream adds).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PutRecordOutput {
+pub struct Placement {
     pub shard_id: String,
     pub sequence_number: String,
     pub encryption_type: EncryptionType,
@@ -39,7 +39,7 @@ pub struct PutRecordOutput {
 
 /// One entry of PutRecords' result, in request order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PutRecordsResultEntry {
+pub enum EntryOutcome {
     Success {
         shard_id: String,
         sequence_number: String,
@@ -52,9 +52,9 @@ pub enum PutRecordsResultEntry {
 
 /// PutRecords' output.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PutRecordsOutput {
+pub struct BatchOutcome {
     pub failed_record_count: u32,
-    pub records: Vec<PutRecordsResultEntry>,
+    pub records: Vec<EntryOutcome>,
     pub encryption_type: EncryptionType,
 }
 
@@ -274,7 +274,7 @@ impl Appended {
     }
 
     /// PutRecords' output.
-    pub fn into_output(self) -> PutRecordsOutput {
+    pub fn into_output(self) -> BatchOutcome {
         let mut failed = 0u32;
         let records = self
             .results
@@ -282,21 +282,21 @@ impl Appended {
             .map(|result| match result {
                 Ok((shard, counter)) => {
                     let (shard_id, sequence_number) = self.text(*shard, *counter);
-                    PutRecordsResultEntry::Success {
+                    EntryOutcome::Success {
                         shard_id,
                         sequence_number,
                     }
                 }
                 Err(err) => {
                     failed += 1;
-                    PutRecordsResultEntry::Failure {
+                    EntryOutcome::Failure {
                         error_code: err.code().to_owned(),
                         error_message: err.message(),
                     }
                 }
             })
             .collect();
-        PutRecordsOutput {
+        BatchOutcome {
             failed_record_count: failed,
             records,
             encryption_type: self.encryption,
@@ -304,13 +304,13 @@ impl Appended {
     }
 
     /// PutRecord's output: its one record, or why it was not written.
-    pub fn into_single(self) -> Result<PutRecordOutput, KinesisError> {
+    pub fn into_single(self) -> Result<Placement, KinesisError> {
         let encryption_type = self.encryption;
         let first = self.results.first().cloned();
         match first {
             Some(Ok((shard, counter))) => {
                 let (shard_id, sequence_number) = self.text(shard, counter);
-                Ok(PutRecordOutput {
+                Ok(Placement {
                     shard_id,
                     sequence_number,
                     encryption_type,
@@ -415,7 +415,7 @@ impl Registry {
         entry: PutRecordEntry,
         sequence_number_for_ordering: Option<&str>,
         now: Timestamp,
-    ) -> Result<PutRecordOutput, KinesisError> {
+    ) -> Result<Placement, KinesisError> {
         let record = prepare_put_record(entry, sequence_number_for_ordering)?;
         self.append_records(key, vec![record], now)?.into_single()
     }
@@ -427,7 +427,7 @@ impl Registry {
         key: &StreamKey,
         entries: Vec<PutRecordEntry>,
         now: Timestamp,
-    ) -> Result<PutRecordsOutput, KinesisError> {
+    ) -> Result<BatchOutcome, KinesisError> {
         let records = prepare_put_records(entries)?;
         Ok(self.append_records(key, records, now)?.into_output())
     }

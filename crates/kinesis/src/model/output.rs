@@ -502,8 +502,8 @@ pub struct GetRecordsOutput {
     pub child_shards: Vec<ChildShard>,
 }
 
-impl From<engine::GetRecordsOutput> for GetRecordsOutput {
-    fn from(o: engine::GetRecordsOutput) -> Self {
+impl From<engine::RecordBatch> for GetRecordsOutput {
+    fn from(o: engine::RecordBatch) -> Self {
         GetRecordsOutput {
             records: o.records.into_iter().map(Record::from).collect(),
             next_shard_iterator: o.next_shard_iterator,

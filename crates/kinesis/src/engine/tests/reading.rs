@@ -2,9 +2,7 @@
 //! expiry, retention, PutRecords checks and throughput limits.
 
 use super::*;
-use crate::engine::{
-    EncryptionType, PutRecordsResultEntry, SeqNum, StartingPosition, ITERATOR_TTL_MS,
-};
+use crate::engine::{EncryptionType, EntryOutcome, SeqNum, StartingPosition, ITERATOR_TTL_MS};
 
 fn iter(reg: &Registry, shard: &str, pos: StartingPosition, now: u64) -> String {
     reg.get_shard_iterator(&key("s"), shard, &pos, t(now))
@@ -262,7 +260,7 @@ fn put_records_checks_requests_and_reports_entries() {
         .expect("put");
     assert_eq!(out.failed_record_count, 0);
     assert!(
-        matches!(&out.records[1], PutRecordsResultEntry::Success { shard_id, .. } if shard_id == "shardId-000000000001")
+        matches!(&out.records[1], EntryOutcome::Success { shard_id, .. } if shard_id == "shardId-000000000001")
     );
     let err = reg
         .put_records(&key("s"), vec![], t(2_000))
@@ -324,7 +322,7 @@ fn throughput_limits_when_enabled() {
         .put_records(&key("s"), batch.clone(), t(2_200))
         .expect("put");
     assert_eq!(out.failed_record_count, 500);
-    let PutRecordsResultEntry::Failure {
+    let EntryOutcome::Failure {
         error_code,
         error_message,
     } = &out.records[0]
