@@ -3,7 +3,9 @@
 # and starts dockerd when none runs and this is root), builds the image from a static binary
 # built on the host (docker/Dockerfile.prebuilt, nothing pulled), and checks it: size under
 # 25 MiB, a non-root process, HEALTHCHECK healthy, SIGTERM answered in under 1 s with an
-# in-flight long poll answered.
+# in-flight long poll answered. Then the compose scenario: docker/docker-compose.yml brought up
+# with its app container replaced by tests/examples/compose_client.rs (static, SDK-driven),
+# which must pass every step.
 # Exit 0 with "image size: <bytes> bytes" when everything passed; exit 0 with a line starting
 # "skipped:" when no engine can be had; non-zero on any failure.
 set -euo pipefail
@@ -12,9 +14,11 @@ root="$(pwd)"
 work="$(mktemp -d)"
 started_dockerd=""
 container=""
+compose=()
 
 cleanup() {
   if [ -n "$container" ]; then docker rm -f "$container" >/dev/null 2>&1 || true; fi
+  if [ "${#compose[@]}" -gt 0 ]; then "${compose[@]}" down -v >/dev/null 2>&1 || true; fi
   if [ -n "$started_dockerd" ]; then
     kill "$started_dockerd" 2>/dev/null || true
     wait "$started_dockerd" 2>/dev/null || true
@@ -128,6 +132,45 @@ wait "$poll" || true
 [ "$(cat "$work/poll.status")" = 200 ] || fail "the long poll got HTTP $(cat "$work/poll.status") at SIGTERM"
 [ "$(cat "$work/exit.code")" = 0 ] || fail "exit code $(cat "$work/exit.code") after SIGTERM"
 [ "$stop_ms" -lt 1000 ] || fail "SIGTERM took $stop_ms ms"
+
+# --- the compose scenario: the README's compose file, the app container a static SDK client
+if ! command -v docker-compose >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "-- installing docker-compose"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose >"$work/apt-compose.log" 2>&1 \
+      || { tail -n 3 "$work/apt-compose.log" >&2; fail "could not install docker-compose"; }
+  else
+    fail "docker-compose is missing and cannot be installed here"
+  fi
+fi
+echo "-- building the compose scenario's client"
+RUSTFLAGS="-C target-feature=+crt-static" \
+  cargo build --release --locked --target "$triple" -p sluice-tests --example compose_client \
+  --manifest-path "$root/Cargo.toml"
+mkdir -p "$work/client"
+cp "$root/target/$triple/release/examples/compose_client" "$work/client/compose_client"
+printf 'FROM scratch\nCOPY compose_client /compose_client\nUSER 65534:65534\nENTRYPOINT ["/compose_client"]\n' \
+  >"$work/client/Dockerfile"
+DOCKER_BUILDKIT=0 docker build -q -t sluice-compose-client:check "$work/client" >/dev/null
+cat >"$work/compose.override.yml" <<'YAML'
+services:
+  sluice:
+    image: sluice:check
+  app:
+    image: sluice-compose-client:check
+    entrypoint: ["/compose_client"]
+    command: []
+YAML
+compose=(docker-compose -p sluicecheck -f docker/docker-compose.yml -f "$work/compose.override.yml")
+compose_started="$(now_ms)"
+if ! "${compose[@]}" up --no-build --no-color --abort-on-container-exit --exit-code-from app >"$work/compose.log" 2>&1; then
+  cat "$work/compose.log" >&2
+  fail "the compose scenario failed"
+fi
+compose_ms=$(($(now_ms) - compose_started))
+grep -q "compose scenario: all steps passed" "$work/compose.log" || { cat "$work/compose.log" >&2; fail "the client did not report success"; }
+grep -E "app_1 +\| ok:|app-1 +\| ok:" "$work/compose.log" || true
+echo "compose scenario passed in $compose_ms ms (Sluice healthy, then every client step)"
 
 echo "container: answered /health $ready_ms ms after docker run; uid $uid; healthy; SIGTERM with a long poll in flight: exit 0 in $stop_ms ms"
 echo "image size: $size bytes"

@@ -6,14 +6,10 @@ use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::service::service_fn;
-use rsa::{Pkcs1v15Sign, RsaPublicKey};
-use sha2::Digest;
 use tokio::sync::mpsc;
-use x509_cert::der::{DecodePem, Encode};
 
 use super::*;
 
@@ -101,57 +97,11 @@ async fn verify(t: &TestServer, body: &serde_json::Value) {
         .strip_prefix(&t.endpoint())
         .expect("served by Sluice");
     let pem = t.get(path).await.body;
-    let cert = x509_cert::Certificate::from_pem(pem.as_bytes()).expect("certificate");
-    let spki = cert
-        .tbs_certificate
-        .subject_public_key_info
-        .to_der()
-        .expect("spki der");
-    let key =
-        <RsaPublicKey as rsa::pkcs8::DecodePublicKey>::from_public_key_der(&spki).expect("rsa key");
     let kind = body["Type"].as_str().expect("type");
-    let keys: &[&str] = if kind == "Notification" {
-        &[
-            "Message",
-            "MessageId",
-            "Subject",
-            "Timestamp",
-            "TopicArn",
-            "Type",
-        ]
-    } else {
-        &[
-            "Message",
-            "MessageId",
-            "SubscribeURL",
-            "Timestamp",
-            "Token",
-            "TopicArn",
-            "Type",
-        ]
-    };
-    let mut text = String::new();
-    for k in keys {
-        if let Some(v) = body[*k].as_str() {
-            text.push_str(&format!("{k}\n{v}\n"));
-        }
-    }
-    let signature = base64::engine::general_purpose::STANDARD
-        .decode(body["Signature"].as_str().expect("signature"))
-        .expect("base64");
-    let verified = match body["SignatureVersion"].as_str() {
-        Some("2") => key.verify(
-            Pkcs1v15Sign::new::<sha2::Sha256>(),
-            &sha2::Sha256::digest(&text),
-            &signature,
-        ),
-        _ => key.verify(
-            Pkcs1v15Sign::new::<sha1::Sha1>(),
-            &sha1::Sha1::digest(&text),
-            &signature,
-        ),
-    };
-    assert!(verified.is_ok(), "signature of {kind} verifies");
+    assert!(
+        sns_signature_verifies(&pem, body),
+        "signature of {kind} verifies"
+    );
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@ mod subscriptions;
 mod topics;
 
 use aws_sdk_sns::error::ProvideErrorMetadata;
-use sluice_tests::TestServer;
+use sluice_tests::{sns_signature_verifies, TestServer};
 
 /// `(code, message)` of a failed SDK call.
 fn error<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(

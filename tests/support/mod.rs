@@ -249,3 +249,69 @@ pub async fn raw_request(
         raw: body.to_vec(),
     }
 }
+
+/// Whether an SNS message (a notification or a subscription confirmation, as delivered to an
+/// HTTP endpoint) carries a valid signature (version 1, SHA1, or 2, SHA256) under the
+/// certificate `pem` its SigningCertURL served.
+pub fn sns_signature_verifies(pem: &str, body: &serde_json::Value) -> bool {
+    use base64::Engine;
+    use rsa::{Pkcs1v15Sign, RsaPublicKey};
+    use sha2::Digest;
+    use x509_cert::der::{DecodePem, Encode};
+
+    let Ok(cert) = x509_cert::Certificate::from_pem(pem.as_bytes()) else {
+        return false;
+    };
+    let Ok(spki) = cert.tbs_certificate.subject_public_key_info.to_der() else {
+        return false;
+    };
+    let Ok(key) = <RsaPublicKey as rsa::pkcs8::DecodePublicKey>::from_public_key_der(&spki) else {
+        return false;
+    };
+    let kind = body["Type"].as_str().unwrap_or_default();
+    let keys: &[&str] = if kind == "Notification" {
+        &[
+            "Message",
+            "MessageId",
+            "Subject",
+            "Timestamp",
+            "TopicArn",
+            "Type",
+        ]
+    } else {
+        &[
+            "Message",
+            "MessageId",
+            "SubscribeURL",
+            "Timestamp",
+            "Token",
+            "TopicArn",
+            "Type",
+        ]
+    };
+    let mut text = String::new();
+    for k in keys {
+        if let Some(v) = body[*k].as_str() {
+            text.push_str(&format!("{k}\n{v}\n"));
+        }
+    }
+    let Some(Ok(signature)) = body["Signature"]
+        .as_str()
+        .map(|s| base64::engine::general_purpose::STANDARD.decode(s))
+    else {
+        return false;
+    };
+    let verified = match body["SignatureVersion"].as_str() {
+        Some("2") => key.verify(
+            Pkcs1v15Sign::new::<sha2::Sha256>(),
+            &sha2::Sha256::digest(&text),
+            &signature,
+        ),
+        _ => key.verify(
+            Pkcs1v15Sign::new::<sha1::Sha1>(),
+            &sha1::Sha1::digest(&text),
+            &signature,
+        ),
+    };
+    verified.is_ok()
+}
