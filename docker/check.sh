@@ -133,6 +133,21 @@ wait "$poll" || true
 [ "$(cat "$work/exit.code")" = 0 ] || fail "exit code $(cat "$work/exit.code") after SIGTERM"
 [ "$stop_ms" -lt 1000 ] || fail "SIGTERM took $stop_ms ms"
 
+# --- LocalStack's variables in a compose file take the place of the image's defaults
+container="$(docker run -d -e GATEWAY_LISTEN=0.0.0.0:4510 -e LOCALSTACK_HOST=localstack \
+  -p 127.0.0.1::4510 sluice:check)"
+url="http://127.0.0.1:$(docker port "$container" 4510/tcp | head -n 1 | sed 's/.*://')"
+for _ in $(seq 1 200); do
+  curl -sf "$url/health" >/dev/null 2>&1 && break
+  sleep 0.025
+done
+queue_url="$(sqs CreateQueue '{"QueueName":"moved"}' | sed -n 's/.*"QueueUrl":"\([^"]*\)".*/\1/p')"
+[ "$queue_url" = "http://localstack:4510/000000000000/moved" ] \
+  || { docker logs "$container" >&2; fail "with GATEWAY_LISTEN and LOCALSTACK_HOST the queue URL was '$queue_url'"; }
+docker rm -f "$container" >/dev/null
+container=""
+echo "LocalStack variables: GATEWAY_LISTEN and LOCALSTACK_HOST override the image's defaults ($queue_url)"
+
 # --- the compose scenario: the README's compose file, the app container a static SDK client
 if ! command -v docker-compose >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -151,7 +166,8 @@ mkdir -p "$work/client"
 cp "$root/target/$triple/release/examples/compose_client" "$work/client/compose_client"
 printf 'FROM scratch\nCOPY compose_client /compose_client\nUSER 65534:65534\nENTRYPOINT ["/compose_client"]\n' \
   >"$work/client/Dockerfile"
-DOCKER_BUILDKIT=0 docker build -q -t sluice-compose-client:check "$work/client" >/dev/null
+DOCKER_BUILDKIT=0 docker build -q -t sluice-compose-client:check "$work/client" >/dev/null \
+  2>"$work/client-build.log" || { cat "$work/client-build.log" >&2; fail "docker build of the client"; }
 cat >"$work/compose.override.yml" <<'YAML'
 services:
   sluice:

@@ -20,6 +20,7 @@ mod bootstrap;
 mod bridge;
 pub mod config;
 mod entry;
+mod localstack_env;
 mod metrics;
 mod respond;
 mod snapshot;
@@ -37,6 +38,7 @@ use tokio::task::JoinHandle;
 
 pub use bootstrap::{Bootstrap, ConfigFile};
 pub use config::{ClockMode, Settings};
+pub use localstack_env::localstack_settings;
 use state::AppState;
 
 /// How often idle queues are swept for expired messages. Correctness never depends on it:

@@ -14,8 +14,9 @@ static GLOBAL: MiMalloc = MiMalloc;
 /// Local, fast, faithful emulator of Amazon SQS and SNS on one port. Point any AWS SDK or the
 /// AWS CLI at it with `--endpoint-url http://localhost:4566` and any credentials.
 ///
-/// Settings come from defaults, then the `[server]` table of `--config`, then `SLUICE_*`
-/// environment variables, then flags.
+/// Settings come from defaults, then the `[server]` table of `--config`, then LocalStack's
+/// variables (GATEWAY_LISTEN, LOCALSTACK_HOST, DEFAULT_REGION, AWS_DEFAULT_REGION), then
+/// `SLUICE_*` environment variables, then flags.
 #[derive(Debug, Parser)]
 #[command(name = "sluice", version, about, long_about = None)]
 struct Cli {
@@ -142,7 +143,12 @@ async fn run() -> anyhow::Result<()> {
         kinesis_throughput_limits: cli.kinesis_throughput_limits,
         kinesis_max_retained_bytes: cli.kinesis_max_retained_bytes,
     };
-    let settings = file_settings.overridden_by(given).validate()?;
+    let (localstack, localstack_notes) =
+        sluice::localstack_settings(|name| std::env::var(name).ok());
+    let settings = file_settings
+        .overridden_by(localstack)
+        .overridden_by(given)
+        .validate()?;
     if cli.healthcheck {
         std::process::exit(if healthy(settings.port) { 0 } else { 1 });
     }
@@ -153,6 +159,9 @@ async fn run() -> anyhow::Result<()> {
     match settings.log_format {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),
+    }
+    for note in localstack_notes {
+        tracing::info!("{note}");
     }
     let server = Server::builder()
         .settings(settings)
