@@ -3,6 +3,7 @@
 
 mod batches;
 mod config_file;
+mod connections;
 mod crashing_consumers;
 mod dead_letters;
 mod errors;

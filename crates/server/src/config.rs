@@ -65,7 +65,17 @@ pub struct Settings {
     /// Record bytes all Kinesis streams may hold before writes are refused (Sluice's own
     /// limit against unbounded growth).
     pub kinesis_max_retained_bytes: u64,
+    /// Connections open at once; more wait in the listen backlog until one closes.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers, and how long an idle
+    /// keep-alive connection stays open, in milliseconds.
+    pub header_read_timeout_ms: u64,
 }
+
+/// Connections open at once by default: well below common file-descriptor limits.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
+/// Header read deadline by default (hyper's own default).
+pub const DEFAULT_HEADER_READ_TIMEOUT_MS: u64 = 30_000;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -86,6 +96,8 @@ impl Default for Settings {
             kinesis_status_delay_ms: 500,
             kinesis_throughput_limits: false,
             kinesis_max_retained_bytes: sluice_kinesis::DEFAULT_MAX_RETAINED_BYTES,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_read_timeout_ms: DEFAULT_HEADER_READ_TIMEOUT_MS,
         }
     }
 }
@@ -109,6 +121,8 @@ pub struct RawSettings {
     pub kinesis_status_delay_ms: Option<u64>,
     pub kinesis_throughput_limits: Option<bool>,
     pub kinesis_max_retained_bytes: Option<u64>,
+    pub max_connections: Option<usize>,
+    pub header_read_timeout_ms: Option<u64>,
 }
 
 /// Every problem found in the settings.
@@ -154,6 +168,8 @@ impl RawSettings {
             kinesis_max_retained_bytes: over
                 .kinesis_max_retained_bytes
                 .or(self.kinesis_max_retained_bytes),
+            max_connections: over.max_connections.or(self.max_connections),
+            header_read_timeout_ms: over.header_read_timeout_ms.or(self.header_read_timeout_ms),
         }
     }
 
@@ -207,6 +223,15 @@ impl RawSettings {
         {
             problems.push("hostname must be a host name, optionally with :port".into());
         }
+        if self.max_connections == Some(0) {
+            problems.push("max_connections must be at least 1".into());
+        }
+        if self
+            .header_read_timeout_ms
+            .is_some_and(|ms| ms == 0 || ms > 3_600_000)
+        {
+            problems.push("header_read_timeout_ms must be within 1..=3600000".into());
+        }
         match (region, account_id, problems.is_empty()) {
             (Some(region), Some(account_id), true) => Ok(Settings {
                 host,
@@ -233,6 +258,10 @@ impl RawSettings {
                 kinesis_max_retained_bytes: self
                     .kinesis_max_retained_bytes
                     .unwrap_or(defaults.kinesis_max_retained_bytes),
+                max_connections: self.max_connections.unwrap_or(defaults.max_connections),
+                header_read_timeout_ms: self
+                    .header_read_timeout_ms
+                    .unwrap_or(defaults.header_read_timeout_ms),
                 ..defaults
             }),
             _ => Err(ConfigError(problems)),

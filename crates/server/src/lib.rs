@@ -15,6 +15,7 @@
 //! # Ok(()) }
 //! ```
 
+mod accept;
 mod admin;
 mod bootstrap;
 mod bridge;
@@ -118,6 +119,19 @@ impl ServerBuilder {
             u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
         self
     }
+    /// Connections open at once (default 10,000); more wait in the listen backlog.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.settings.max_connections = connections.max(1);
+        self
+    }
+    /// How long a client may take to send a request's headers, and an idle keep-alive
+    /// connection may stay open (default 30 s).
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.header_read_timeout_ms = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        self
+    }
     /// Record bytes all Kinesis streams may hold before writes are refused.
     pub fn kinesis_max_retained_bytes(mut self, bytes: u64) -> Self {
         self.settings.kinesis_max_retained_bytes = bytes;
@@ -138,6 +152,10 @@ impl ServerBuilder {
         if settings.port == 0 {
             settings.port = addr.port();
         }
+        let limits = accept::ConnectionLimits {
+            max_connections: settings.max_connections,
+            header_read_timeout: Duration::from_millis(settings.header_read_timeout_ms),
+        };
         self.settings = settings;
         let (state, scheduler, manual) = self.assemble();
         if let Err(e) = bootstrap.apply(&state).await {
@@ -148,14 +166,9 @@ impl ServerBuilder {
             ));
         }
         let shutdown = scheduler.shutdown_token();
-        let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-        let serve = axum::serve(listener, app)
-            .with_graceful_shutdown(async move { shutdown.cancelled().await });
-        let task = tokio::spawn(async move {
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "server stopped with an error");
-            }
-        });
+        let task = tokio::spawn(accept::serve(listener, router(state), limits, async move {
+            shutdown.cancelled().await
+        }));
         Ok(RunningServer {
             addr,
             scheduler,

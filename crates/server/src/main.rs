@@ -66,6 +66,14 @@ struct Cli {
     /// [default: 2147483648].
     #[arg(long, env = "SLUICE_KINESIS_MAX_RETAINED_BYTES")]
     kinesis_max_retained_bytes: Option<u64>,
+    /// Connections open at once; further clients wait in the listen backlog until one
+    /// closes [default: 10000].
+    #[arg(long, env = "SLUICE_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Milliseconds a client may take to send a request's headers; slower clients and
+    /// keep-alive connections idle that long are closed [default: 30000].
+    #[arg(long, env = "SLUICE_HEADER_READ_TIMEOUT_MS")]
+    header_read_timeout_ms: Option<u64>,
     /// Time source: `system` follows real time; `manual` stands still until
     /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order)
     /// [default: system].
@@ -142,6 +150,8 @@ async fn run() -> anyhow::Result<()> {
         kinesis_status_delay_ms: cli.kinesis_status_delay_ms,
         kinesis_throughput_limits: cli.kinesis_throughput_limits,
         kinesis_max_retained_bytes: cli.kinesis_max_retained_bytes,
+        max_connections: cli.max_connections,
+        header_read_timeout_ms: cli.header_read_timeout_ms,
     };
     let (localstack, localstack_notes) =
         sluice::localstack_settings(|name| std::env::var(name).ok());

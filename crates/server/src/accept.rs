@@ -1,0 +1,121 @@
+//! Accepting connections: one task per connection served by hyper (HTTP/1.1 and HTTP/2,
+//! for SubscribeToShard), a bound on open connections, a deadline for each request's
+//! headers, and a graceful shutdown that lets in-flight requests (long polls) answer.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ConnectInfo;
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch, Semaphore};
+use tower::ServiceExt;
+
+/// How many connections may be open at once, and how long a client may take to send a
+/// request's headers (slow clients and idle keep-alive connections are closed past it).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ConnectionLimits {
+    pub(crate) max_connections: usize,
+    pub(crate) header_read_timeout: Duration,
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then stops accepting, asks every
+/// connection to finish its in-flight requests and returns once all have closed.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()>,
+) {
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let (closing_tx, closing_rx) = watch::channel(false);
+    // Every connection task holds a sender: `recv` answers `None` once all have ended.
+    let (open_tx, mut open_rx) = mpsc::channel::<()>(1);
+    tokio::pin!(shutdown);
+    loop {
+        // At the limit, new connections wait in the kernel's backlog (not in memory here)
+        // until one closes.
+        let permit = tokio::select! {
+            () = &mut shutdown => break,
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+        };
+        let (stream, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, typically: wait for some to close rather than
+                    // spin on the error.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    #[allow(clippy::disallowed_methods)] // the OS frees descriptors in real time
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let closing = closing_rx.clone();
+        let open = open_tx.clone();
+        tokio::spawn(async move {
+            serve_connection(stream, peer, app, limits, closing).await;
+            drop(permit);
+            drop(open);
+        });
+    }
+    drop(listener);
+    let _ = closing_tx.send(true);
+    drop(open_tx);
+    let _ = open_rx.recv().await;
+}
+
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    app: Router,
+    limits: ConnectionLimits,
+    mut closing: watch::Receiver<bool>,
+) {
+    // hyper's header deadline starts only once bytes arrive (the auto builder first waits
+    // for them to tell HTTP/1.1 from HTTP/2), so a connection that never sends would hold its
+    // slot forever: it gets the same deadline for its first byte.
+    let mut first = [0u8; 1];
+    #[allow(clippy::disallowed_methods)] // a network deadline, in real time
+    let first_byte = tokio::time::timeout(limits.header_read_timeout, stream.peek(&mut first));
+    if !matches!(first_byte.await, Ok(Ok(n)) if n > 0) {
+        return;
+    }
+    let service = tower::service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        app.clone().oneshot(request)
+    });
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
+    builder.http2().timer(TokioTimer::new());
+    let connection = builder
+        .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
+    tokio::pin!(connection);
+    let mut shutting_down = false;
+    loop {
+        tokio::select! {
+            _ = connection.as_mut() => break,
+            changed = closing.wait_for(|closing| *closing), if !shutting_down => {
+                shutting_down = true;
+                if changed.is_ok() {
+                    connection.as_mut().graceful_shutdown();
+                }
+            }
+        }
+    }
+}
