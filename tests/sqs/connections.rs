@@ -88,3 +88,20 @@ async fn a_flood_of_idle_connections_past_the_limit_still_lets_a_client_in() {
         closed_by_server(stream).await;
     }
 }
+
+#[tokio::test]
+async fn shutdown_does_not_wait_for_a_silent_connection() {
+    let server = Server::builder()
+        .port(0)
+        .housekeeping(false)
+        .header_read_timeout(Duration::from_secs(600))
+        .spawn()
+        .await
+        .expect("server starts");
+    let mut silent = TcpStream::connect(server.addr()).await.expect("connect");
+    list_queues_works(&server.endpoint_url()).await;
+    tokio::time::timeout(PATIENCE, server.shutdown())
+        .await
+        .expect("shutdown does not wait for the header deadline");
+    closed_by_server(&mut silent).await;
+}

@@ -87,11 +87,15 @@ async fn serve_connection(
     // hyper's header deadline starts only once bytes arrive (the auto builder first waits
     // for them to tell HTTP/1.1 from HTTP/2), so a connection that never sends would hold its
     // slot forever: it gets the same deadline for its first byte.
+    // A shutdown does not wait for it either.
     let mut first = [0u8; 1];
     #[allow(clippy::disallowed_methods)] // a network deadline, in real time
     let first_byte = tokio::time::timeout(limits.header_read_timeout, stream.peek(&mut first));
-    if !matches!(first_byte.await, Ok(Ok(n)) if n > 0) {
-        return;
+    tokio::select! {
+        peeked = first_byte => if !matches!(peeked, Ok(Ok(n)) if n > 0) {
+            return;
+        },
+        _ = closing.wait_for(|closing| *closing) => return,
     }
     let service = tower::service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
