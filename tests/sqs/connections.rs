@@ -1,7 +1,8 @@
 //! Clients that hold connections without sending requests cannot stop others from being
 //! served: a slow-loris client (headers a byte at a time) and idle keep-alive connections
-//! are closed after the header read timeout, and a flood of idle connections past
-//! `max_connections` waits in the backlog instead of taking memory, then gets served.
+//! are closed after the header read timeout, a client that stops reading its answers is cut
+//! off after the write timeout, and a flood of idle connections past `max_connections` waits
+//! in the backlog instead of taking memory, then gets served.
 //! These run on real sockets and real time (the server's timers are the network's, not the
 //! emulated clock), with short limits.
 
@@ -104,4 +105,71 @@ async fn shutdown_does_not_wait_for_a_silent_connection() {
         .await
         .expect("shutdown does not wait for the header deadline");
     closed_by_server(&mut silent).await;
+}
+
+#[tokio::test]
+async fn a_client_that_never_reads_its_answers_is_cut_off() {
+    let server = Server::builder()
+        .port(0)
+        .housekeeping(false)
+        .max_connections(1)
+        .header_read_timeout(HEADER_TIMEOUT)
+        .write_timeout(HEADER_TIMEOUT)
+        .spawn()
+        .await
+        .expect("server starts");
+    let queue_url = {
+        let sqs = sluice_tests::sqs_client(&server.endpoint_url(), "us-east-1");
+        let url = sqs
+            .create_queue()
+            .queue_name("big")
+            .send()
+            .await
+            .expect("create")
+            .queue_url
+            .expect("url");
+        for _ in 0..10 {
+            sqs.send_message()
+                .queue_url(&url)
+                .message_body("x".repeat(262_000))
+                .send()
+                .await
+                .expect("send");
+        }
+        url
+    };
+    // A client with a tiny receive window asks for ~80 MB of answers (30 pipelined receives
+    // of ten 256 KB messages each, visible again at once) and reads none of them: the
+    // server's writes stall with the connection holding the only slot.
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket.set_recv_buffer_size(4096).expect("SO_RCVBUF");
+    let mut greedy = socket.connect(server.addr()).await.expect("connect");
+    let body =
+        format!(r#"{{"QueueUrl":"{queue_url}","MaxNumberOfMessages":10,"VisibilityTimeout":0}}"#);
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-amz-json-1.0\r\n\
+         X-Amz-Target: AmazonSQS.ReceiveMessage\r\nContent-Length: {}\r\n\r\n{body}",
+        server.addr(),
+        body.len()
+    );
+    greedy
+        .write_all(request.repeat(30).as_bytes())
+        .await
+        .expect("write");
+    // The only slot frees once the stalled connection is cut off.
+    list_queues_works(&server.endpoint_url()).await;
+    // What it can still read is what the kernel had buffered, far from all 30 answers.
+    let mut sink = vec![0u8; 1 << 16];
+    let mut read = 0usize;
+    let ended = tokio::time::timeout(PATIENCE, async {
+        loop {
+            match greedy.read(&mut sink).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => read += n,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the server closed the stalled connection");
+    assert!(read < 10 * 2_620_000, "read {read} bytes");
 }

@@ -1,10 +1,14 @@
 //! Accepting connections: one task per connection served by hyper (HTTP/1.1 and HTTP/2,
-//! for SubscribeToShard), a bound on open connections, a deadline for each request's
-//! headers, and a graceful shutdown that lets in-flight requests (long polls) answer.
+//! for SubscribeToShard), a bound on open connections, deadlines for each request's headers
+//! and for answers a client does not read, and a graceful shutdown that lets in-flight
+//! requests (long polls) answer.
 
 use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
@@ -12,16 +16,20 @@ use axum::Router;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch, Semaphore};
+use tokio::time::Sleep;
 use tower::ServiceExt;
 
-/// How many connections may be open at once, and how long a client may take to send a
-/// request's headers (slow clients and idle keep-alive connections are closed past it).
+/// How many connections may be open at once, how long a client may take to send a
+/// request's headers (slow clients and idle keep-alive connections are closed past it), and
+/// how long writing an answer may stall on a client that does not read it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ConnectionLimits {
     pub(crate) max_connections: usize,
     pub(crate) header_read_timeout: Duration,
+    pub(crate) write_timeout: Duration,
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then stops accepting, asks every
@@ -78,7 +86,7 @@ pub(crate) async fn serve(
 }
 
 async fn serve_connection(
-    stream: tokio::net::TcpStream,
+    stream: TcpStream,
     peer: SocketAddr,
     app: Router,
     limits: ConnectionLimits,
@@ -107,6 +115,7 @@ async fn serve_connection(
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout);
     builder.http2().timer(TokioTimer::new());
+    let stream = WriteDeadline::new(stream, limits.write_timeout);
     let connection = builder
         .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
     tokio::pin!(connection);
@@ -121,5 +130,94 @@ async fn serve_connection(
                 }
             }
         }
+    }
+}
+
+/// A socket whose writes fail with `TimedOut` once one has made no progress for `limit`:
+/// hyper has no write deadline, and a client that stops reading would otherwise hold its
+/// connection slot and its unsent answer for as long as it stays connected.
+struct WriteDeadline {
+    stream: TcpStream,
+    limit: Duration,
+    /// Armed when a write first cannot proceed; disarmed by any progress.
+    stalled_since: Option<Pin<Box<Sleep>>>,
+}
+
+impl WriteDeadline {
+    fn new(stream: TcpStream, limit: Duration) -> Self {
+        WriteDeadline {
+            stream,
+            limit,
+            stalled_since: None,
+        }
+    }
+
+    /// Passes a ready result through (progress disarms the deadline); on `Pending`, arms
+    /// the deadline if needed and answers `TimedOut` once it has passed.
+    fn watch<T>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<T>>,
+    ) -> Poll<io::Result<T>> {
+        if polled.is_ready() {
+            self.stalled_since = None;
+            return polled;
+        }
+        let limit = self.limit;
+        #[allow(clippy::disallowed_methods)] // a network deadline, in real time
+        let deadline = self
+            .stalled_since
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the client read nothing of its answer within the write timeout",
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl AsyncRead for WriteDeadline {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for WriteDeadline {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.stream).poll_write(cx, buf);
+        self.watch(cx, polled)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        self.watch(cx, polled)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let polled = Pin::new(&mut self.stream).poll_flush(cx);
+        self.watch(cx, polled)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let polled = Pin::new(&mut self.stream).poll_shutdown(cx);
+        self.watch(cx, polled)
     }
 }

@@ -70,12 +70,17 @@ pub struct Settings {
     /// How long a client may take to send a request's headers, and how long an idle
     /// keep-alive connection stays open, in milliseconds.
     pub header_read_timeout_ms: u64,
+    /// How long writing an answer may make no progress (a client that does not read)
+    /// before the connection is closed, in milliseconds.
+    pub write_timeout_ms: u64,
 }
 
 /// Connections open at once by default: well below common file-descriptor limits.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 10_000;
 /// Header read deadline by default (hyper's own default).
 pub const DEFAULT_HEADER_READ_TIMEOUT_MS: u64 = 30_000;
+/// Stalled-write deadline by default: as patient as the header deadline.
+pub const DEFAULT_WRITE_TIMEOUT_MS: u64 = 30_000;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -98,6 +103,7 @@ impl Default for Settings {
             kinesis_max_retained_bytes: sluice_kinesis::DEFAULT_MAX_RETAINED_BYTES,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             header_read_timeout_ms: DEFAULT_HEADER_READ_TIMEOUT_MS,
+            write_timeout_ms: DEFAULT_WRITE_TIMEOUT_MS,
         }
     }
 }
@@ -123,6 +129,7 @@ pub struct RawSettings {
     pub kinesis_max_retained_bytes: Option<u64>,
     pub max_connections: Option<usize>,
     pub header_read_timeout_ms: Option<u64>,
+    pub write_timeout_ms: Option<u64>,
 }
 
 /// Every problem found in the settings.
@@ -170,6 +177,7 @@ impl RawSettings {
                 .or(self.kinesis_max_retained_bytes),
             max_connections: over.max_connections.or(self.max_connections),
             header_read_timeout_ms: over.header_read_timeout_ms.or(self.header_read_timeout_ms),
+            write_timeout_ms: over.write_timeout_ms.or(self.write_timeout_ms),
         }
     }
 
@@ -232,6 +240,12 @@ impl RawSettings {
         {
             problems.push("header_read_timeout_ms must be within 1..=3600000".into());
         }
+        if self
+            .write_timeout_ms
+            .is_some_and(|ms| ms == 0 || ms > 3_600_000)
+        {
+            problems.push("write_timeout_ms must be within 1..=3600000".into());
+        }
         match (region, account_id, problems.is_empty()) {
             (Some(region), Some(account_id), true) => Ok(Settings {
                 host,
@@ -262,6 +276,7 @@ impl RawSettings {
                 header_read_timeout_ms: self
                     .header_read_timeout_ms
                     .unwrap_or(defaults.header_read_timeout_ms),
+                write_timeout_ms: self.write_timeout_ms.unwrap_or(defaults.write_timeout_ms),
                 ..defaults
             }),
             _ => Err(ConfigError(problems)),

@@ -132,6 +132,14 @@ impl ServerBuilder {
             .max(1);
         self
     }
+    /// How long writing an answer may stall on a client that does not read it before the
+    /// connection is closed (default 30 s).
+    pub fn write_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.write_timeout_ms = u64::try_from(timeout.as_millis())
+            .unwrap_or(u64::MAX)
+            .max(1);
+        self
+    }
     /// Record bytes all Kinesis streams may hold before writes are refused.
     pub fn kinesis_max_retained_bytes(mut self, bytes: u64) -> Self {
         self.settings.kinesis_max_retained_bytes = bytes;
@@ -155,6 +163,7 @@ impl ServerBuilder {
         let limits = accept::ConnectionLimits {
             max_connections: settings.max_connections,
             header_read_timeout: Duration::from_millis(settings.header_read_timeout_ms),
+            write_timeout: Duration::from_millis(settings.write_timeout_ms),
         };
         self.settings = settings;
         let (state, scheduler, manual) = self.assemble();

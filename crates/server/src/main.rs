@@ -74,6 +74,10 @@ struct Cli {
     /// keep-alive connections idle that long are closed [default: 30000].
     #[arg(long, env = "SLUICE_HEADER_READ_TIMEOUT_MS")]
     header_read_timeout_ms: Option<u64>,
+    /// Milliseconds an answer may wait for a client that does not read it; the connection
+    /// is closed past it [default: 30000].
+    #[arg(long, env = "SLUICE_WRITE_TIMEOUT_MS")]
+    write_timeout_ms: Option<u64>,
     /// Time source: `system` follows real time; `manual` stands still until
     /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order)
     /// [default: system].
@@ -152,6 +156,7 @@ async fn run() -> anyhow::Result<()> {
         kinesis_max_retained_bytes: cli.kinesis_max_retained_bytes,
         max_connections: cli.max_connections,
         header_read_timeout_ms: cli.header_read_timeout_ms,
+        write_timeout_ms: cli.write_timeout_ms,
     };
     let (localstack, localstack_notes) =
         sluice::localstack_settings(|name| std::env::var(name).ok());
