@@ -1,7 +1,8 @@
 //! Accepting connections: one task per connection served by hyper (HTTP/1.1 and HTTP/2,
-//! for SubscribeToShard), a bound on open connections, deadlines for each request's headers
-//! and for answers a client does not read, and a graceful shutdown that lets in-flight
-//! requests (long polls) answer.
+//! for SubscribeToShard), a bound on open connections (at it, the connection idle longest
+//! makes room for a waiting client), deadlines for each request's headers and for answers a
+//! client does not read, and a graceful shutdown that lets in-flight requests (long polls)
+//! answer.
 
 use std::future::Future;
 use std::io;
@@ -22,6 +23,12 @@ use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::time::Sleep;
 use tower::ServiceExt;
 
+use crate::connection_table::{ConnectionTable, Entry};
+
+/// How often a client waiting for a slot looks again for an idle connection to close (one
+/// asked before may be slow to finish, or a busy one may have become idle).
+const EVICTION_RETRY: Duration = Duration::from_millis(100);
+
 /// How many connections may be open at once, how long a client may take to send a
 /// request's headers (slow clients and idle keep-alive connections are closed past it), and
 /// how long writing an answer may stall on a client that does not read it.
@@ -41,20 +48,12 @@ pub(crate) async fn serve(
     shutdown: impl Future<Output = ()>,
 ) {
     let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let table = Arc::new(ConnectionTable::default());
     let (closing_tx, closing_rx) = watch::channel(false);
     // Every connection task holds a sender: `recv` answers `None` once all have ended.
     let (open_tx, mut open_rx) = mpsc::channel::<()>(1);
     tokio::pin!(shutdown);
-    loop {
-        // At the limit, new connections wait in the kernel's backlog (not in memory here)
-        // until one closes.
-        let permit = tokio::select! {
-            () = &mut shutdown => break,
-            permit = permits.clone().acquire_owned() => match permit {
-                Ok(permit) => permit,
-                Err(_) => break,
-            },
-        };
+    'accepting: loop {
         let (stream, peer) = tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
@@ -69,12 +68,34 @@ pub(crate) async fn serve(
                 }
             },
         };
+        // At the limit, the connection idle longest (silent, or kept alive between
+        // requests) is asked to close; with every connection busy, the client waits for
+        // one to finish, and clients behind it wait in the kernel's backlog.
+        let permit = loop {
+            if let Ok(permit) = permits.clone().try_acquire_owned() {
+                break permit;
+            }
+            table.evict_longest_idle();
+            #[allow(clippy::disallowed_methods)] // a network deadline, in real time
+            let look_again = tokio::time::sleep(EVICTION_RETRY);
+            tokio::select! {
+                () = &mut shutdown => break 'accepting,
+                permit = permits.clone().acquire_owned() => match permit {
+                    Ok(permit) => break permit,
+                    Err(_) => break 'accepting,
+                },
+                () = look_again => {}
+            }
+        };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let closing = closing_rx.clone();
         let open = open_tx.clone();
+        let entry = table.enter();
+        let table = table.clone();
         tokio::spawn(async move {
-            serve_connection(stream, peer, app, limits, closing).await;
+            serve_connection(stream, peer, app, limits, closing, &table, &entry).await;
+            drop(entry);
             drop(permit);
             drop(open);
         });
@@ -91,7 +112,10 @@ async fn serve_connection(
     app: Router,
     limits: ConnectionLimits,
     mut closing: watch::Receiver<bool>,
+    table: &Arc<ConnectionTable>,
+    entry: &Entry,
 ) {
+    let evicted = &entry.connection.evicted;
     // hyper's header deadline starts only once bytes arrive (the auto builder first waits
     // for them to tell HTTP/1.1 from HTTP/2), so a connection that never sends would hold its
     // slot forever: it gets the same deadline for its first byte.
@@ -104,10 +128,18 @@ async fn serve_connection(
             return;
         },
         _ = closing.wait_for(|closing| *closing) => return,
+        () = evicted.notified() => return,
     }
+    let (table, connection) = (table.clone(), entry.connection.clone());
     let service = tower::service_fn(move |mut request: http::Request<hyper::body::Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
-        app.clone().oneshot(request)
+        let in_flight = table.request_started(&connection);
+        let answered = app.clone().oneshot(request);
+        async move {
+            let response = answered.await;
+            drop(in_flight);
+            response
+        }
     });
     let mut builder = Builder::new(TokioExecutor::new());
     builder
@@ -119,6 +151,7 @@ async fn serve_connection(
     let connection = builder
         .serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(service));
     tokio::pin!(connection);
+    // Closing (shutdown or eviction) lets a request in flight finish first.
     let mut shutting_down = false;
     loop {
         tokio::select! {
@@ -128,6 +161,10 @@ async fn serve_connection(
                 if changed.is_ok() {
                     connection.as_mut().graceful_shutdown();
                 }
+            }
+            () = evicted.notified(), if !shutting_down => {
+                shutting_down = true;
+                connection.as_mut().graceful_shutdown();
             }
         }
     }

@@ -65,7 +65,8 @@ pub struct Settings {
     /// Record bytes all Kinesis streams may hold before writes are refused (Sluice's own
     /// limit against unbounded growth).
     pub kinesis_max_retained_bytes: u64,
-    /// Connections open at once; more wait in the listen backlog until one closes.
+    /// Connections open at once; at the limit the one idle longest makes room for a new
+    /// client, which waits in the listen backlog while all are busy.
     pub max_connections: usize,
     /// How long a client may take to send a request's headers, and how long an idle
     /// keep-alive connection stays open, in milliseconds.

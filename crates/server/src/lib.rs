@@ -20,6 +20,7 @@ mod admin;
 mod bootstrap;
 mod bridge;
 pub mod config;
+mod connection_table;
 mod entry;
 mod localstack_env;
 mod metrics;
@@ -119,7 +120,8 @@ impl ServerBuilder {
             u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
         self
     }
-    /// Connections open at once (default 10,000); more wait in the listen backlog.
+    /// Connections open at once (default 10,000); at the limit the one idle longest makes
+    /// room for a new client.
     pub fn max_connections(mut self, connections: usize) -> Self {
         self.settings.max_connections = connections.max(1);
         self

@@ -66,8 +66,8 @@ struct Cli {
     /// [default: 2147483648].
     #[arg(long, env = "SLUICE_KINESIS_MAX_RETAINED_BYTES")]
     kinesis_max_retained_bytes: Option<u64>,
-    /// Connections open at once; further clients wait in the listen backlog until one
-    /// closes [default: 10000].
+    /// Connections open at once; at the limit a new client takes the place of the one idle
+    /// longest, and waits in the listen backlog while all are busy [default: 10000].
     #[arg(long, env = "SLUICE_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
     /// Milliseconds a client may take to send a request's headers; slower clients and
