@@ -302,3 +302,41 @@ async fn stream_settings_policies_and_account_operations() {
         .await
         .expect("describe account settings");
 }
+
+/// The bytes `sluice_kinesis_retained_bytes` reports.
+async fn retained_bytes(t: &TestServer) -> u64 {
+    let metrics = t.get("/metrics").await.body;
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("sluice_kinesis_retained_bytes "))
+        .expect("the gauge")
+        .parse()
+        .expect("a number")
+}
+
+#[tokio::test]
+async fn a_deleted_streams_records_are_released_when_deleting_ends_without_another_request() {
+    let t = TestServer::start().await;
+    active_stream(&t, "released", 1).await;
+    let mut put = t.kinesis.put_records().stream_name("released");
+    for i in 0..100 {
+        put = put.records(
+            aws_sdk_kinesis::types::PutRecordsRequestEntry::builder()
+                .partition_key(format!("key{i}"))
+                .data(aws_sdk_kinesis::primitives::Blob::new(vec![7u8; 1000]))
+                .build()
+                .expect("entry"),
+        );
+    }
+    put.send().await.expect("put");
+    assert!(retained_bytes(&t).await >= 100_000);
+    t.kinesis
+        .delete_stream()
+        .stream_name("released")
+        .send()
+        .await
+        .expect("delete");
+    // Housekeeping is off: only the end of DELETING itself can release the records.
+    t.advance(1).await;
+    assert_eq!(retained_bytes(&t).await, 0);
+}

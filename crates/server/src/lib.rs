@@ -228,8 +228,11 @@ impl ServerBuilder {
             },
         );
         if settings.housekeeping {
-            let sweeper = sqs.clone();
-            scheduler.every(HOUSEKEEPING_PERIOD, move |now| sweeper.sweep(now));
+            let (queues, streams) = (sqs.clone(), kinesis.clone());
+            scheduler.every(HOUSEKEEPING_PERIOD, move |now| {
+                queues.sweep(now);
+                streams.sweep();
+            });
         }
         let state = Arc::new(AppState {
             settings,

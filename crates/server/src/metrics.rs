@@ -174,6 +174,11 @@ impl Metrics {
             out,
             "# HELP sluice_sns_subscriptions SNS subscriptions.\n# TYPE sluice_sns_subscriptions gauge\nsluice_sns_subscriptions {subscriptions}"
         );
+        let _ = writeln!(
+            out,
+            "# HELP sluice_kinesis_retained_bytes Record bytes (data and partition keys) all streams hold.\n# TYPE sluice_kinesis_retained_bytes gauge\nsluice_kinesis_retained_bytes {}",
+            resources.kinesis_retained_bytes
+        );
         out.push_str("# HELP sluice_kinesis_records Records held by a stream.\n# TYPE sluice_kinesis_records gauge\n");
         for stream in &resources.streams {
             let _ = writeln!(

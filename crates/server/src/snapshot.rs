@@ -46,6 +46,7 @@ pub(crate) struct Snapshot {
     pub queues: Vec<QueueView>,
     pub topics: Vec<TopicView>,
     pub streams: Vec<StreamView>,
+    pub kinesis_retained_bytes: u64,
 }
 
 impl Snapshot {
@@ -99,6 +100,7 @@ impl Snapshot {
             queues,
             topics,
             streams,
+            kinesis_retained_bytes: app.kinesis.retained_bytes(),
         }
     }
 }

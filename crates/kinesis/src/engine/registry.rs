@@ -181,6 +181,15 @@ impl Registry {
         });
     }
 
+    /// Settles every stream to `now`: records past retention are dropped and a stream whose
+    /// deletion has completed is forgotten, its memory returned, without waiting for a
+    /// request to touch it.
+    pub fn sweep(&self, now: Timestamp) {
+        for (key, _) in self.cells(|_| true) {
+            let _ = self.with_cell(&key, now, |_, _| Ok(()));
+        }
+    }
+
     /// `(stream ARN, open shards, records held)` of every stream, for inspection and metrics.
     pub fn summaries(&self, now: Timestamp) -> Vec<(String, u32, u64)> {
         self.cells(|_| true)

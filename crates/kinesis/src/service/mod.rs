@@ -48,6 +48,17 @@ impl KinesisService {
         self.registry.reset();
     }
 
+    /// Drops records past retention and forgets streams whose deletion has completed (the
+    /// housekeeping pass).
+    pub fn sweep(&self) {
+        self.with(|r, now| r.sweep(now));
+    }
+
+    /// Record bytes (data and partition keys) all streams hold.
+    pub fn retained_bytes(&self) -> u64 {
+        self.registry.retained_bytes()
+    }
+
     /// `(stream ARN, open shards, records stored)` of every stream, for inspection.
     pub fn summaries(&self) -> Vec<(String, u32, u64)> {
         self.with(|r, now| r.summaries(now))

@@ -80,7 +80,23 @@ impl KinesisService {
             input.stream_arn.as_deref(),
         )?;
         let enforce = input.enforce_consumer_deletion.unwrap_or(false);
-        self.with(|r, now| r.delete_stream(&key, enforce, now))?;
+        let now = self.clock.now();
+        self.registry.delete_stream(&key, enforce, now)?;
+        let delay = self.registry.config().delete_delay_ms;
+        if delay > 0 {
+            // The stream is gone once DELETING ends; its records' memory goes back then, not
+            // at some later request that happens to look it up.
+            let (registry, clock) = (self.registry.clone(), self.clock.clone());
+            let cancel = self.scheduler.shutdown_token();
+            self.scheduler.spawn(async move {
+                tokio::select! {
+                    () = clock.sleep_until(now.plus_millis(delay)) => {
+                        let _ = registry.with_stream(&key, clock.now(), |_| Ok(()));
+                    }
+                    () = cancel.cancelled() => {}
+                }
+            });
+        }
         Ok(Empty {})
     }
 
