@@ -36,10 +36,15 @@ assert topic in [t["TopicArn"] for t in sns.list_topics()["Topics"]]
 env_url, env_arn = queue("boto3-envelope")
 raw_url, raw_arn = queue("boto3-raw")
 sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=env_arn)
-sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=raw_arn,
-              Attributes={"RawMessageDelivery": "true",
-                          "FilterPolicy": json.dumps({"kind": ["order"]})})
+# The filter policy comes back in a Query (XML) answer: quotes, <, & and ' escaped, then
+# decoded by botocore to the text as set.
+policy = json.dumps({"kind": ["order", "<a & 'b'>"]})
+raw_sub = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=raw_arn,
+                        Attributes={"RawMessageDelivery": "true", "FilterPolicy": policy},
+                        ReturnSubscriptionArn=True)["SubscriptionArn"]
 assert len(sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]) == 2
+got_policy = sns.get_subscription_attributes(SubscriptionArn=raw_sub)["Attributes"]["FilterPolicy"]
+assert json.loads(got_policy) == json.loads(policy), got_policy
 
 sns.publish(TopicArn=topic, Message="not for raw", Subject="S",
             MessageAttributes={"kind": {"DataType": "String", "StringValue": "refund"}})

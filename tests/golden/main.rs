@@ -143,7 +143,8 @@ async fn answers_are_byte_for_byte_as_recorded() {
             "MessageBody": "a<b>&\"c'\r\n é ✓",
             "MessageAttributes": {
                 "n": {"DataType": "Number", "StringValue": "1.5"},
-                "b": {"DataType": "Binary", "BinaryValue": "AAH/"}
+                "b": {"DataType": "Binary", "BinaryValue": "AAH/"},
+                "s": {"DataType": "String", "StringValue": "q\"'<&>\r\n\t ✓"}
             }
         }),
     )

@@ -351,3 +351,62 @@ async fn a_re_registered_consumer_gets_a_new_arn() {
     assert_eq!(code, "ResourceNotFoundException");
     server.shutdown().await;
 }
+
+#[test]
+fn event_stream_frames_are_byte_identical_to_the_sdk_encoder() {
+    use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+    let sdk = |headers: &[(&str, &str)], payload: &[u8]| {
+        let mut message = Message::new(payload.to_vec());
+        for (name, value) in headers {
+            message = message.add_header(Header::new(
+                name.to_string(),
+                HeaderValue::String(value.to_string().into()),
+            ));
+        }
+        let mut frame = Vec::new();
+        aws_smithy_eventstream::frame::write_message_to(&message, &mut frame).expect("encodes");
+        frame
+    };
+    let records = br#"{"Records":[{"Data":"aGk=","PartitionKey":"k","SequenceNumber":"1"}],"ContinuationSequenceNumber":"1","MillisBehindLatest":0}"#;
+    type Frame<'a> = (&'a [(&'a str, &'a str)], &'a [u8]);
+    let frames: [Frame; 4] = [
+        (
+            &[
+                (":event-type", "initial-response"),
+                (":content-type", "application/json"),
+                (":message-type", "event"),
+            ],
+            b"{}",
+        ),
+        (
+            &[
+                (":event-type", "SubscribeToShardEvent"),
+                (":content-type", "application/json"),
+                (":message-type", "event"),
+            ],
+            records,
+        ),
+        (
+            &[
+                (":exception-type", "ResourceNotFoundException"),
+                (":content-type", "application/x-amz-cbor-1.1"),
+                (":message-type", "exception"),
+            ],
+            &[
+                0xa1, 0x67, b'm', b'e', b's', b's', b'a', b'g', b'e', 0x61, b'x',
+            ],
+        ),
+        (&[], b""),
+    ];
+    for (headers, payload) in frames {
+        assert_eq!(
+            sluice_wire::eventstream::encode(headers, payload),
+            sdk(headers, payload),
+            "{headers:?}"
+        );
+    }
+    assert_eq!(
+        sluice_wire::eventstream::event("SubscribeToShardEvent", "application/json", records),
+        sdk(frames[1].0, records)
+    );
+}

@@ -65,9 +65,8 @@ pub fn render_error(
     match protocol {
         Protocol::Query => {
             let mut w = XmlWriter::new();
-            w.raw("<?xml version=\"1.0\"?><ErrorResponse xmlns=\"")
-                .raw(wire.xml_namespace)
-                .raw("\">")
+            w.declaration()
+                .open_in("ErrorResponse", wire.xml_namespace)
                 .open("Error")
                 .elem("Type", desc.fault.as_str())
                 .elem("Code", desc.query_code)
@@ -80,7 +79,7 @@ pub fn render_error(
                 status: desc.status,
                 content_type: ApiResponse::XML,
                 headers: Vec::new(),
-                body: ResponseBody::Full(w.finish().into_bytes()),
+                body: ResponseBody::Full(w.finish()),
             }
         }
         Protocol::AwsJson10 | Protocol::AwsJson11 | Protocol::Cbor => {

@@ -2,6 +2,11 @@
 //! SubscribeToShard answers with: each message is a prelude (total and header lengths, with
 //! a CRC32), typed headers, a payload and a CRC32 of the whole. Sluice sends string headers
 //! only; the decoder reads every header type, for tests and clients.
+//!
+//! Own code rather than `aws-smithy-eventstream`: that crate says it is part of the SDK and
+//! its code generator and "should not be used directly", and a server needs only this one
+//! small encoder. Its frames are pinned byte for byte to that crate's encoder in
+//! `tests/kinesis/subscribe.rs`.
 
 /// Header value type 7: a UTF-8 string with a 16-bit length.
 const STRING: u8 = 7;

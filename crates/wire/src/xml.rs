@@ -1,5 +1,9 @@
-//! A small streaming XML writer and the AWS Query response envelope
-//! (`<XResponse xmlns=..><XResult>..</XResult><ResponseMetadata>..`).
+//! XML answers through quick-xml's writer, with AWS's escaping, and the AWS Query response
+//! envelope (`<XResponse xmlns=..><XResult>..</XResult><ResponseMetadata>..`).
+
+use std::borrow::Cow;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 /// An output's Query form: writes the children of `<{Action}Result>`.
 pub trait WriteXml {
@@ -55,37 +59,60 @@ pub fn render_document<O: serde::Serialize>(
     }
 }
 
-/// Appends escaped XML to a buffer. Elements are written in order; nothing is buffered.
-#[derive(Debug, Default)]
+/// Writes XML through quick-xml, element by element; nothing is buffered but the output.
 pub struct XmlWriter {
-    out: String,
+    out: quick_xml::Writer<Vec<u8>>,
+}
+
+impl std::fmt::Debug for XmlWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("XmlWriter")
+    }
+}
+
+impl Default for XmlWriter {
+    fn default() -> Self {
+        XmlWriter::new()
+    }
 }
 
 impl XmlWriter {
     pub fn new() -> XmlWriter {
         XmlWriter {
-            out: String::with_capacity(512),
+            out: quick_xml::Writer::new(Vec::with_capacity(512)),
         }
     }
 
-    pub fn open(&mut self, name: &str) -> &mut Self {
-        self.out.push('<');
-        self.out.push_str(name);
-        self.out.push('>');
+    /// Writes one event; writing into a `Vec` cannot fail.
+    fn write<'a>(&mut self, event: impl Into<Event<'a>>) -> &mut Self {
+        let _ = self.out.write_event(event);
         self
     }
 
+    /// `<?xml version="1.0"?>`, as AWS starts every Query answer.
+    pub fn declaration(&mut self) -> &mut Self {
+        self.write(Event::Decl(BytesDecl::new("1.0", None, None)))
+    }
+
+    pub fn open(&mut self, name: &str) -> &mut Self {
+        self.write(Event::Start(BytesStart::new(name)))
+    }
+
+    /// `<name xmlns="namespace">`.
+    pub fn open_in(&mut self, name: &str, namespace: &str) -> &mut Self {
+        self.write(Event::Start(
+            BytesStart::new(name).with_attributes([("xmlns", namespace)]),
+        ))
+    }
+
     pub fn close(&mut self, name: &str) -> &mut Self {
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push('>');
-        self
+        self.write(Event::End(BytesEnd::new(name)))
     }
 
     /// `<name>escaped text</name>`.
     pub fn elem(&mut self, name: &str, text: &str) -> &mut Self {
         self.open(name);
-        escape_into(&mut self.out, text);
+        self.write(Event::Text(BytesText::from_escaped(escape_text(text))));
         self.close(name)
     }
 
@@ -98,41 +125,24 @@ impl XmlWriter {
     }
 
     pub fn empty(&mut self, name: &str) -> &mut Self {
-        self.out.push('<');
-        self.out.push_str(name);
-        self.out.push_str("/>");
-        self
+        self.write(Event::Empty(BytesStart::new(name)))
     }
 
-    pub fn raw(&mut self, s: &str) -> &mut Self {
-        self.out.push_str(s);
-        self
-    }
-
-    pub fn finish(self) -> String {
-        self.out
+    pub fn finish(self) -> Vec<u8> {
+        self.out.into_inner()
     }
 }
 
-/// Escapes the five XML specials and carriage returns (which XML parsers would otherwise
-/// normalise away, changing message bodies).
-fn escape_into(out: &mut String, text: &str) {
-    let mut last = 0;
-    for (i, b) in text.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            b'\r' => "&#xD;",
-            _ => continue,
-        };
-        out.push_str(&text[last..i]);
-        out.push_str(rep);
-        last = i + 1;
+/// Text as AWS escapes it: quick-xml's five entities (`&quot;` included, as recorded SQS
+/// answers show), plus carriage returns as `&#xD;` — an XML parser would otherwise turn
+/// `\r\n` into `\n` and change a message body (moto and LocalStack fixed the same loss).
+fn escape_text(text: &str) -> Cow<'_, str> {
+    let escaped = quick_xml::escape::escape(text);
+    if escaped.contains('\r') {
+        Cow::Owned(escaped.replace('\r', "&#xD;"))
+    } else {
+        escaped
     }
-    out.push_str(&text[last..]);
 }
 
 /// The AWS Query success envelope. `result` writes the children of `<{action}Result>`;
@@ -144,11 +154,8 @@ pub fn query_response(
     result: Option<&dyn Fn(&mut XmlWriter)>,
 ) -> Vec<u8> {
     let mut w = XmlWriter::new();
-    w.raw("<?xml version=\"1.0\"?><")
-        .raw(action)
-        .raw("Response xmlns=\"")
-        .raw(namespace)
-        .raw("\">");
+    let response = format!("{action}Response");
+    w.declaration().open_in(&response, namespace);
     if let Some(write) = result {
         let tag = format!("{action}Result");
         w.open(&tag);
@@ -158,8 +165,8 @@ pub fn query_response(
     w.open("ResponseMetadata")
         .elem("RequestId", request_id)
         .close("ResponseMetadata");
-    w.raw("</").raw(action).raw("Response>");
-    w.finish().into_bytes()
+    w.close(&response);
+    w.finish()
 }
 
 #[cfg(test)]
@@ -171,7 +178,7 @@ mod tests {
         let mut w = XmlWriter::new();
         w.elem("Body", "a<b>&\"c'\r\n");
         assert_eq!(
-            w.finish(),
+            String::from_utf8(w.finish()).expect("utf8"),
             "<Body>a&lt;b&gt;&amp;&quot;c&apos;&#xD;\n</Body>"
         );
     }
