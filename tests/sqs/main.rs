@@ -6,6 +6,8 @@ mod config_file;
 mod connections;
 mod crashing_consumers;
 mod dead_letters;
+mod durable;
+mod durable_crash;
 mod errors;
 mod fifo;
 mod inspection;

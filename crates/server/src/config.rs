@@ -25,6 +25,16 @@ pub enum ClockMode {
     Manual,
 }
 
+/// What an acknowledged change survives, with a data dir.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// The process being killed (kill -9, a crash): committed to the OS, not yet to disk.
+    #[default]
+    Process,
+    /// Power loss too: every commit waits for the disk (fsync).
+    Strict,
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LogFormat {
@@ -74,6 +84,9 @@ pub struct Settings {
     /// How long writing an answer may make no progress (a client that does not read)
     /// before the connection is closed, in milliseconds.
     pub write_timeout_ms: u64,
+    /// Where state is kept across restarts; `None` keeps everything in memory only.
+    pub data_dir: Option<std::path::PathBuf>,
+    pub durability: Durability,
 }
 
 /// Connections open at once by default: well below common file-descriptor limits.
@@ -105,6 +118,8 @@ impl Default for Settings {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             header_read_timeout_ms: DEFAULT_HEADER_READ_TIMEOUT_MS,
             write_timeout_ms: DEFAULT_WRITE_TIMEOUT_MS,
+            data_dir: None,
+            durability: Durability::Process,
         }
     }
 }
@@ -131,6 +146,9 @@ pub struct RawSettings {
     pub max_connections: Option<usize>,
     pub header_read_timeout_ms: Option<u64>,
     pub write_timeout_ms: Option<u64>,
+    pub data_dir: Option<String>,
+    /// `process` or `strict`.
+    pub durability: Option<String>,
 }
 
 /// Every problem found in the settings.
@@ -179,6 +197,8 @@ impl RawSettings {
             max_connections: over.max_connections.or(self.max_connections),
             header_read_timeout_ms: over.header_read_timeout_ms.or(self.header_read_timeout_ms),
             write_timeout_ms: over.write_timeout_ms.or(self.write_timeout_ms),
+            data_dir: over.data_dir.or(self.data_dir),
+            durability: over.durability.or(self.durability),
         }
     }
 
@@ -247,6 +267,23 @@ impl RawSettings {
         {
             problems.push("write_timeout_ms must be within 1..=3600000".into());
         }
+        let durability = match self.durability.as_deref() {
+            None | Some("process") => Durability::Process,
+            Some("strict") => Durability::Strict,
+            Some(other) => {
+                problems.push(format!(
+                    "durability must be process or strict, not {other:?}"
+                ));
+                Durability::Process
+            }
+        };
+        if self
+            .data_dir
+            .as_deref()
+            .is_some_and(|d| d.trim().is_empty())
+        {
+            problems.push("data_dir must name a directory".into());
+        }
         match (region, account_id, problems.is_empty()) {
             (Some(region), Some(account_id), true) => Ok(Settings {
                 host,
@@ -278,6 +315,8 @@ impl RawSettings {
                     .header_read_timeout_ms
                     .unwrap_or(defaults.header_read_timeout_ms),
                 write_timeout_ms: self.write_timeout_ms.unwrap_or(defaults.write_timeout_ms),
+                data_dir: self.data_dir.map(std::path::PathBuf::from),
+                durability,
                 ..defaults
             }),
             _ => Err(ConfigError(problems)),

@@ -100,7 +100,7 @@ async fn serve_guarded(
     })
     .catch_unwind()
     .await;
-    served.unwrap_or_else(|_| {
+    let response = served.unwrap_or_else(|_| {
         tracing::error!(request_id = %ctx.request_id, %uri, "request handler panicked");
         generic::framework_error(
             service,
@@ -109,7 +109,19 @@ async fn serve_guarded(
             INTERNAL_FAILURE_MESSAGE,
             &ctx.request_id,
         )
-    })
+    });
+    // With a data dir, nothing leaves before the changes it could have seen are committed:
+    // its own, and those of requests whose effects it observed.
+    match &app.store {
+        Some(store) if store.synced().await.is_err() => generic::framework_error(
+            service,
+            protocol,
+            &generic::INTERNAL_FAILURE,
+            INTERNAL_FAILURE_MESSAGE,
+            &ctx.request_id,
+        ),
+        _ => response,
+    }
 }
 
 /// Counts and logs the answer, then hands it to axum.

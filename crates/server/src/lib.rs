@@ -27,6 +27,7 @@ mod metrics;
 mod respond;
 mod snapshot;
 mod state;
+mod store;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -42,6 +43,8 @@ pub use bootstrap::{Bootstrap, ConfigFile};
 pub use config::{ClockMode, Settings};
 pub use localstack_env::localstack_settings;
 use state::AppState;
+pub use store::check as check_data_dir;
+use store::Store;
 
 /// How often idle queues are swept for expired messages. Correctness never depends on it:
 /// every operation applies expiry itself; the sweep only frees memory of untouched queues.
@@ -142,6 +145,16 @@ impl ServerBuilder {
             .max(1);
         self
     }
+    /// Keeps state in `dir` across restarts (see the README's "Durable state").
+    pub fn data_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.settings.data_dir = Some(dir.into());
+        self
+    }
+    /// What an acknowledged change survives when a data dir is set.
+    pub fn durability(mut self, durability: config::Durability) -> Self {
+        self.settings.durability = durability;
+        self
+    }
     /// Record bytes all Kinesis streams may hold before writes are refused.
     pub fn kinesis_max_retained_bytes(mut self, bytes: u64) -> Self {
         self.settings.kinesis_max_retained_bytes = bytes;
@@ -167,10 +180,31 @@ impl ServerBuilder {
             header_read_timeout: Duration::from_millis(settings.header_read_timeout_ms),
             write_timeout: Duration::from_millis(settings.write_timeout_ms),
         };
+        let store = match &settings.data_dir {
+            Some(dir) => Some(Arc::new(
+                Store::open(dir, settings.durability).map_err(std::io::Error::other)?,
+            )),
+            None => None,
+        };
         self.settings = settings;
-        let (state, scheduler, manual) = self.assemble();
-        if let Err(e) = bootstrap.apply(&state).await {
+        let (state, scheduler, manual) = self.assemble_with(store.clone());
+        let stop = |scheduler: Scheduler, store: Option<Arc<Store>>| async move {
             scheduler.shutdown().await;
+            if let Some(store) = store {
+                store.close();
+            }
+        };
+        if let Some(store) = &store {
+            let started = store
+                .restore(&state.sqs, state.clock.now())
+                .and_then(|()| store.start());
+            if let Err(e) = started {
+                stop(scheduler, Some(store.clone())).await;
+                return Err(std::io::Error::other(e));
+            }
+        }
+        if let Err(e) = bootstrap.apply(&state).await {
+            stop(scheduler, store).await;
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 format!("bootstrap failed: {e}"),
@@ -185,11 +219,21 @@ impl ServerBuilder {
             scheduler,
             manual,
             task,
+            store,
         })
     }
 
-    /// Builds the shared state, clock and scheduler (and starts housekeeping).
+    /// Builds the shared state, clock and scheduler (and starts housekeeping), in memory.
+    #[cfg(test)]
     fn assemble(self) -> (Arc<AppState>, Scheduler, Option<ManualClock>) {
+        self.assemble_with(None)
+    }
+
+    /// [`ServerBuilder::assemble`], recording changes in `store` when there is one.
+    fn assemble_with(
+        self,
+        store: Option<Arc<Store>>,
+    ) -> (Arc<AppState>, Scheduler, Option<ManualClock>) {
         let settings = self.settings;
         let system = SystemClock::new();
         let manual = match settings.clock {
@@ -204,7 +248,11 @@ impl ServerBuilder {
         let scheduler = Scheduler::new(clock.clone());
         let runtime = Runtime::new(scheduler.clone(), ids.clone());
         // Every service is built the same way: from the runtime and its own settings.
-        let sqs = SqsService::new(&runtime, settings.queue_deleted_recently);
+        let sqs = SqsService::with_journal(
+            &runtime,
+            settings.queue_deleted_recently,
+            store.as_ref().map(|s| s.sqs_journal()).unwrap_or_default(),
+        );
         let sns = sluice_sns::SnsService::new(
             &runtime,
             sluice_sns::DeliveryOptions {
@@ -243,8 +291,16 @@ impl ServerBuilder {
             metrics: metrics::Metrics::new(),
             clock,
             manual_clock: manual.clone(),
+            store,
         });
         (state, scheduler, manual)
+    }
+}
+
+/// Commits what is pending and releases the data dir.
+async fn close(store: Option<Arc<Store>>) {
+    if let Some(store) = store {
+        let _ = tokio::task::spawn_blocking(move || store.close()).await;
     }
 }
 
@@ -390,6 +446,7 @@ pub struct RunningServer {
     scheduler: Scheduler,
     manual: Option<ManualClock>,
     task: JoinHandle<()>,
+    store: Option<Arc<Store>>,
 }
 
 impl RunningServer {
@@ -412,12 +469,14 @@ impl RunningServer {
     pub async fn shutdown(self) {
         self.scheduler.shutdown().await;
         let _ = self.task.await;
+        close(self.store).await;
     }
 
     /// Waits until the server stops (after [`RunningServer::trigger_shutdown`] or an error).
     pub async fn wait(self) {
         let _ = self.task.await;
         self.scheduler.shutdown().await;
+        close(self.store).await;
     }
 
     /// Starts a graceful shutdown without waiting for it.

@@ -78,6 +78,20 @@ struct Cli {
     /// is closed past it [default: 30000].
     #[arg(long, env = "SLUICE_WRITE_TIMEOUT_MS")]
     write_timeout_ms: Option<u64>,
+    /// Keep state in this directory across restarts: queues and messages (with receive
+    /// counts and visibility) come back as they were. Every answer waits until its changes
+    /// are committed. One process per directory. Without it everything stays in memory.
+    #[arg(long, env = "SLUICE_DATA_DIR")]
+    data_dir: Option<String>,
+    /// With --data-dir: what an acknowledged change survives. `process`: the process being
+    /// killed (kill -9, a crash); `strict`: power loss too (each commit waits for the disk)
+    /// [default: process].
+    #[arg(long, env = "SLUICE_DURABILITY", value_parser = ["process", "strict"])]
+    durability: Option<String>,
+    /// With --data-dir: verify the data dir (integrity, schema version) without serving it,
+    /// print a summary and exit 0, or 1 when it is unusable.
+    #[arg(long, requires = "data_dir")]
+    check: bool,
     /// Time source: `system` follows real time; `manual` stands still until
     /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order)
     /// [default: system].
@@ -157,6 +171,8 @@ async fn run() -> anyhow::Result<()> {
         max_connections: cli.max_connections,
         header_read_timeout_ms: cli.header_read_timeout_ms,
         write_timeout_ms: cli.write_timeout_ms,
+        data_dir: cli.data_dir,
+        durability: cli.durability,
     };
     let (localstack, localstack_notes) =
         sluice::localstack_settings(|name| std::env::var(name).ok());
@@ -166,6 +182,20 @@ async fn run() -> anyhow::Result<()> {
         .validate()?;
     if cli.healthcheck {
         std::process::exit(if healthy(settings.port) { 0 } else { 1 });
+    }
+    if cli.check {
+        let dir = settings
+            .data_dir
+            .as_deref()
+            .unwrap_or(std::path::Path::new("."));
+        match sluice::check_data_dir(dir) {
+            Ok(summary) => println!("{summary}"),
+            Err(problem) => {
+                eprintln!("sluice: {problem}");
+                std::process::exit(1);
+            }
+        }
+        return Ok(());
     }
     let filter = tracing_subscriber::EnvFilter::try_new(&settings.log)?;
     let logs = tracing_subscriber::fmt()

@@ -22,6 +22,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Present when time is manual: the admin API advances it.
     pub manual_clock: Option<ManualClock>,
+    /// Present with a data dir: answers wait for their changes to be committed.
+    pub(crate) store: Option<Arc<crate::store::Store>>,
 }
 
 impl AppState {

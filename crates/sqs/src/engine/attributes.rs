@@ -21,8 +21,10 @@ pub const MAX_WAIT_TIME_SECONDS: u32 = 20;
 /// 1 MiB, AWS's limit since August 2025 and the default `MaximumMessageSize`.
 pub const MAX_MESSAGE_SIZE: u32 = 1_048_576;
 
-/// The settable attributes of one queue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The settable attributes of one queue. Serde gives durable storage its form (missing
+/// fields take their defaults, so attributes added later read older files).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct QueueAttributes {
     pub delay_seconds: u32,
     pub maximum_message_size: u32,

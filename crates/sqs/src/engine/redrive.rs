@@ -4,7 +4,7 @@
 //! See <https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html>.
 
 /// Where a queue's messages go after `max_receive_count` receives.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RedrivePolicy {
     pub dead_letter_target_arn: String,
     /// 1..=1000.
@@ -22,7 +22,7 @@ impl RedrivePolicy {
 }
 
 /// Which source queues may use a queue as their dead-letter queue.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RedriveAllowPolicy {
     AllowAll,
     DenyAll,

@@ -10,6 +10,7 @@ use sluice_core::{AccountId, Arn, Region, Timestamp};
 use tokio::sync::Notify;
 
 use super::attributes::QueueAttributes;
+use super::journal::{Change, QueueRecord, SqsJournal};
 use super::queue::Queue;
 use crate::SqsError;
 
@@ -65,6 +66,25 @@ impl QueueCell {
         self.fifo
     }
 
+    /// Records the queue's configuration after a change to its attributes or tags.
+    pub fn record_config(&self, queue: &Queue) {
+        queue
+            .journal
+            .record(|| Change::QueueSaved(Arc::new(self.record(queue))));
+    }
+
+    /// The queue's configuration as stored.
+    pub fn record(&self, queue: &Queue) -> QueueRecord {
+        QueueRecord {
+            uid: queue.uid,
+            key: self.key.clone(),
+            attributes: queue.attributes.clone(),
+            tags: queue.tags.clone(),
+            created_at: queue.created_at,
+            last_modified_at: queue.last_modified_at,
+        }
+    }
+
     pub fn is_deleted(&self) -> bool {
         self.deleted.load(Ordering::Acquire)
     }
@@ -93,6 +113,8 @@ pub struct Registry {
     deleted_at: Mutex<HashMap<QueueKey, Timestamp>>,
     /// Whether CreateQueue refuses a name deleted less than 60 s ago, as AWS does.
     enforce_recreate_cooldown: bool,
+    /// Where queue changes are recorded; every queue gets a copy.
+    journal: SqsJournal,
 }
 
 impl Registry {
@@ -108,6 +130,12 @@ impl Registry {
             enforce_recreate_cooldown: enforce,
             ..Registry::default()
         }
+    }
+
+    /// Records every change to this registry's queues in `journal`.
+    pub fn with_journal(mut self, journal: SqsJournal) -> Registry {
+        self.journal = journal;
+        self
     }
 
     fn deleted_at(&self) -> MutexGuard<'_, HashMap<QueueKey, Timestamp>> {
@@ -160,6 +188,7 @@ impl Registry {
         let fifo = attributes.fifo_queue;
         let mut queue = Queue::new(key.name.clone(), key.arn(), uid, attributes, now);
         queue.tags.extend(tags);
+        queue.journal = self.journal.clone();
         let cell = Arc::new(QueueCell {
             key: key.clone(),
             queue: Mutex::new(queue),
@@ -167,8 +196,38 @@ impl Registry {
             deleted: AtomicBool::new(false),
             fifo,
         });
+        cell.record_config(&cell.lock());
         queues.insert(key, cell.clone());
         Ok(cell)
+    }
+
+    /// Puts a stored queue back (on restart), empty; its messages follow through
+    /// `Queue::restore_message`. Its `uid` is kept, so receipt handles issued before the
+    /// restart stay valid.
+    pub fn restore(&self, record: QueueRecord) -> Arc<QueueCell> {
+        let QueueRecord {
+            uid,
+            key,
+            attributes,
+            tags,
+            created_at,
+            last_modified_at,
+        } = record;
+        self.next_uid.fetch_max(uid, Ordering::Relaxed);
+        let fifo = attributes.fifo_queue;
+        let mut queue = Queue::new(key.name.clone(), key.arn(), uid, attributes, created_at);
+        queue.tags = tags;
+        queue.last_modified_at = last_modified_at;
+        queue.journal = self.journal.clone();
+        let cell = Arc::new(QueueCell {
+            key: key.clone(),
+            queue: Mutex::new(queue),
+            changed: Notify::new(),
+            deleted: AtomicBool::new(false),
+            fifo,
+        });
+        self.write().insert(key, cell.clone());
+        cell
     }
 
     /// Removes a queue and wakes its waiters so they notice.
@@ -179,6 +238,8 @@ impl Registry {
         }
         let queue = cell.lock();
         cell.deleted.store(true, Ordering::Release);
+        let uid = queue.uid;
+        queue.journal.record(|| Change::QueueDeleted { uid });
         drop(queue);
         cell.changed.notify_waiters();
         Some(cell)
@@ -208,6 +269,8 @@ impl Registry {
         for cell in cells {
             let queue = cell.lock();
             cell.deleted.store(true, Ordering::Release);
+            let uid = queue.uid;
+            queue.journal.record(|| Change::QueueDeleted { uid });
             drop(queue);
             cell.changed.notify_waiters();
         }

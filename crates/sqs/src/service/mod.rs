@@ -20,7 +20,7 @@ use sluice_wire::queue_path;
 pub use inspect::{QueueSummary, PEEK_RECEIPT_HANDLE};
 use move_tasks::MoveTasks;
 
-use crate::engine::{QueueCell, QueueKey, Registry, MAX_WAIT_TIME_SECONDS};
+use crate::engine::{QueueCell, QueueKey, Registry, SqsJournal, MAX_WAIT_TIME_SECONDS};
 use crate::SqsError;
 use sluice_core::Timestamp;
 
@@ -39,8 +39,19 @@ impl SqsService {
     /// The service on the runtime's clock. `recreate_cooldown`: whether a deleted queue's
     /// name stays unusable for 60 seconds, as in AWS.
     pub fn new(runtime: &Runtime, recreate_cooldown: bool) -> SqsService {
+        SqsService::with_journal(runtime, recreate_cooldown, SqsJournal::default())
+    }
+
+    /// [`SqsService::new`], recording every change in `journal` (durable state).
+    pub fn with_journal(
+        runtime: &Runtime,
+        recreate_cooldown: bool,
+        journal: SqsJournal,
+    ) -> SqsService {
         SqsService {
-            registry: Arc::new(Registry::with_recreate_cooldown(recreate_cooldown)),
+            registry: Arc::new(
+                Registry::with_recreate_cooldown(recreate_cooldown).with_journal(journal),
+            ),
             clock: runtime.clock().clone(),
             ids: runtime.ids.clone(),
             scheduler: runtime.scheduler.clone(),

@@ -118,6 +118,7 @@ impl SqsService {
             "Resource": arn,
         }));
         queue.attributes.policy = Some(policy.to_string());
+        cell.record_config(&queue);
         Ok(Empty {})
     }
 
@@ -145,6 +146,7 @@ impl SqsService {
             return Err(label_error(&label, "can't find label."));
         }
         queue.attributes.policy = (!statements.is_empty()).then(|| policy.to_string());
+        cell.record_config(&queue);
         Ok(Empty {})
     }
 }

@@ -299,6 +299,7 @@ impl SqsService {
         queue.advance(now);
         queue.attributes = attributes;
         queue.last_modified_at = now;
+        cell.record_config(&queue);
         drop(queue);
         // A shorter retention or visibility may change what waiters can receive.
         cell.changed.notify_waiters();
@@ -329,6 +330,7 @@ impl SqsService {
             return Err(too_many_tags(&queue.name));
         }
         queue.tags = tags;
+        cell.record_config(&queue);
         Ok(Empty {})
     }
 
@@ -342,6 +344,7 @@ impl SqsService {
         for key in &input.tag_keys {
             queue.tags.remove(key);
         }
+        cell.record_config(&queue);
         Ok(Empty {})
     }
 

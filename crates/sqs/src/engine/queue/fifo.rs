@@ -13,6 +13,7 @@ use std::sync::Arc;
 use sluice_core::Timestamp;
 
 use super::{deliver, Delivery, MessageContent, Queue, Received, State};
+use crate::engine::journal::{Change, DedupEntry, MessageState};
 
 /// How long a deduplication id is remembered.
 pub const DEDUP_WINDOW_MS: u64 = 5 * 60 * 1000;
@@ -77,7 +78,30 @@ impl FifoState {
         self.available.clear();
     }
 
-    pub(super) fn forget_expired_dedup_ids(&mut self, now: Timestamp) {
+    /// The next sequence number follows `used` at least.
+    pub(super) fn continue_sequence_after(&mut self, used: u128) {
+        self.next_sequence = self.next_sequence.max(used + 1);
+    }
+
+    pub(super) fn last_sequence_number(&self) -> Option<u128> {
+        (self.next_sequence > FIRST_SEQUENCE).then(|| self.next_sequence - 1)
+    }
+
+    /// Takes a restored deduplication id back into the window (entries come in expiry order).
+    pub(super) fn remember(&mut self, entry: DedupEntry) {
+        let key: DedupKey = (entry.group, entry.deduplication_id);
+        let sent = FifoSent {
+            message_id: entry.message_id,
+            sequence_number: entry.sequence_number,
+            duplicate: false,
+        };
+        self.dedup.insert(key.clone(), (sent, entry.expires));
+        self.dedup_expiry.push_back((entry.expires, key));
+    }
+
+    /// Forgets deduplication ids whose five minutes are over; `true` when any was.
+    pub(super) fn forget_expired_dedup_ids(&mut self, now: Timestamp) -> bool {
+        let mut forgot = false;
         while let Some((expires, _)) = self.dedup_expiry.front() {
             if *expires > now {
                 break;
@@ -85,9 +109,11 @@ impl FifoState {
             if let Some((_, key)) = self.dedup_expiry.pop_front() {
                 if self.dedup.get(&key).is_some_and(|(_, e)| *e <= now) {
                     self.dedup.remove(&key);
+                    forgot = true;
                 }
             }
         }
+        forgot
     }
 }
 
@@ -133,6 +159,17 @@ impl Queue {
         };
         fifo.next_sequence += 1;
         let expires = now.plus_millis(DEDUP_WINDOW_MS);
+        let uid = self.uid;
+        self.journal.record(|| Change::Deduplicated {
+            uid,
+            entry: DedupEntry {
+                group: key.0.clone(),
+                deduplication_id: key.1.clone(),
+                message_id: sent.message_id,
+                sequence_number: sent.sequence_number,
+                expires,
+            },
+        });
         fifo.dedup.insert(key.clone(), (sent, expires));
         fifo.dedup_expiry.push_back((expires, key));
         content.sequence_number = Some(sent.sequence_number);
@@ -152,6 +189,19 @@ impl Queue {
                 .or_default()
                 .seqs
                 .push_back(seq);
+            self.refresh_group(&group);
+        }
+    }
+
+    /// Puts a restored FIFO message back at the end of its group, in flight or not.
+    pub(super) fn fifo_restored(&mut self, seq: u64, in_flight: bool) {
+        let Some(group) = self.group_of_seq(seq) else {
+            return;
+        };
+        if let Some(fifo) = self.fifo.as_mut() {
+            let g = fifo.groups.entry(group.clone()).or_default();
+            g.seqs.push_back(seq);
+            g.in_flight += usize::from(in_flight);
             self.refresh_group(&group);
         }
     }
@@ -223,6 +273,7 @@ impl Queue {
                 timers,
                 counts,
                 uid,
+                journal,
                 ..
             } = self;
             let Some(g) = fifo.as_mut().and_then(|f| f.groups.get_mut(&group)) else {
@@ -245,11 +296,14 @@ impl Queue {
                     if let Some(dead) = messages.remove(&seq) {
                         counts.visible -= 1;
                         g.seqs.remove(i);
+                        let uid = *uid;
+                        journal.record(|| Change::MessageDeleted { uid, seq });
                         received.dead_letters.push(super::DeadLetter::of(dead));
                     }
                     continue;
                 }
-                let delivery: Delivery = deliver(msg, seq, now, timeout, *uid, timers, counts);
+                let delivery: Delivery =
+                    deliver(msg, seq, now, timeout, *uid, timers, counts, journal);
                 g.in_flight += 1;
                 received.deliveries.push(delivery);
                 i += 1;
@@ -281,6 +335,8 @@ impl Queue {
             fifo,
             messages,
             timers,
+            journal,
+            uid,
             ..
         } = self;
         let Some(fifo) = fifo.as_mut() else {
@@ -299,11 +355,18 @@ impl Queue {
                     if let Some(m) = messages.get_mut(seq) {
                         m.state = State::InFlight { received_at: now };
                         m.epoch = m.epoch.wrapping_add(1);
-                        timers.push(std::cmp::Reverse((
-                            now.plus_secs(u64::from(timeout)),
-                            *seq,
-                            m.epoch,
-                        )));
+                        let until = now.plus_secs(u64::from(timeout));
+                        timers.push(std::cmp::Reverse((until, *seq, m.epoch)));
+                        journal.record(|| Change::MessageUpdated {
+                            uid: *uid,
+                            seq: *seq,
+                            state: MessageState::InFlight {
+                                received_at: now,
+                                until,
+                            },
+                            receive_count: m.receive_count,
+                            first_received_at: m.first_received_at,
+                        });
                     }
                 }
                 return Received {
@@ -354,6 +417,9 @@ impl Queue {
             let group = self.group_of_seq(head);
             if let Some(msg) = self.messages.remove(&head) {
                 self.counts.visible -= 1;
+                let uid = self.uid;
+                self.journal
+                    .record(|| Change::MessageDeleted { uid, seq: head });
                 out.push((msg.content, msg.dead_letter_source_arn));
             }
             match group {

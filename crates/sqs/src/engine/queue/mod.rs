@@ -19,6 +19,7 @@ use sluice_core::Timestamp;
 
 mod fifo;
 mod inspect;
+mod restore;
 mod transfer;
 
 pub use inspect::Peeked;
@@ -27,6 +28,7 @@ use fifo::FifoState;
 pub use fifo::{FifoSent, DEDUP_WINDOW_MS};
 
 use super::attributes::{QueueAttributes, MAX_VISIBILITY_TIMEOUT};
+use super::journal::{Change, MessageState, SqsJournal, StoredMessage};
 use super::message::MessageContent;
 use super::receipt::Receipt;
 use super::seq_map::BySeq;
@@ -129,6 +131,8 @@ pub struct Queue {
     last_purge: Option<Timestamp>,
     /// Group order, locks and deduplication, for FIFO queues only.
     fifo: Option<FifoState>,
+    /// Where this queue's changes are recorded (nowhere without a data dir).
+    pub(in crate::engine) journal: SqsJournal,
 }
 
 impl Queue {
@@ -155,6 +159,7 @@ impl Queue {
             last_purge: None,
             fifo: attributes.fifo_queue.then(FifoState::new),
             attributes,
+            journal: SqsJournal::default(),
         }
     }
 
@@ -189,7 +194,11 @@ impl Queue {
             self.became_visible(seq, epoch, was_in_flight);
         }
         if let Some(fifo) = self.fifo.as_mut() {
-            fifo.forget_expired_dedup_ids(now);
+            if fifo.forget_expired_dedup_ids(now) {
+                let uid = self.uid;
+                self.journal
+                    .record(|| Change::DedupExpired { uid, at: now });
+            }
         }
         let retention = u64::from(self.attributes.message_retention_period) * 1000;
         while let Some(&(sent_at, seq)) = self.by_age.front() {
@@ -246,9 +255,9 @@ impl Queue {
         self.advance(now);
         let seq = self.next_seq;
         self.next_seq += 1;
+        let until = now.plus_secs(u64::from(delay_seconds));
         let state = if delay_seconds > 0 {
-            self.timers
-                .push(Reverse((now.plus_secs(u64::from(delay_seconds)), seq, 0)));
+            self.timers.push(Reverse((until, seq, 0)));
             self.counts.delayed += 1;
             State::Delayed
         } else {
@@ -259,10 +268,27 @@ impl Queue {
             State::Visible
         };
         self.by_age.push_back((content.sent_at, seq));
+        let content = Arc::new(content);
+        let uid = self.uid;
+        self.journal.record(|| Change::MessageStored {
+            uid,
+            message: StoredMessage {
+                seq,
+                enqueued_at: content.sent_at,
+                content: content.clone(),
+                state: match state {
+                    State::Delayed => MessageState::Delayed { until },
+                    _ => MessageState::Visible,
+                },
+                receive_count: 0,
+                first_received_at: None,
+                dead_letter_source_arn: None,
+            },
+        });
         self.messages.insert(
             seq,
             Stored {
-                content: Arc::new(content),
+                content,
                 state,
                 epoch: 0,
                 receive_count: 0,
@@ -325,6 +351,8 @@ impl Queue {
             if max_receives.is_some_and(|limit| msg.receive_count >= limit) {
                 if let Some(dead) = self.messages.remove(&seq) {
                     self.counts.visible -= 1;
+                    let uid = self.uid;
+                    self.journal.record(|| Change::MessageDeleted { uid, seq });
                     dead_letters.push(DeadLetter::of(dead));
                 }
                 continue;
@@ -337,6 +365,7 @@ impl Queue {
                 self.uid,
                 &mut self.timers,
                 &mut self.counts,
+                &self.journal,
             ));
         }
         self.compact();
@@ -418,6 +447,19 @@ impl Queue {
             ));
         }
         msg.epoch = msg.epoch.wrapping_add(1);
+        let until = now.plus_secs(u64::from(timeout));
+        let uid = self.uid;
+        self.journal.record(|| Change::MessageUpdated {
+            uid,
+            seq: receipt.seq,
+            state: if timeout == 0 {
+                MessageState::Visible
+            } else {
+                MessageState::InFlight { received_at, until }
+            },
+            receive_count: msg.receive_count,
+            first_received_at: msg.first_received_at,
+        });
         if timeout == 0 {
             msg.state = State::Visible;
             self.counts.in_flight -= 1;
@@ -426,11 +468,7 @@ impl Queue {
             self.became_visible(receipt.seq, epoch, true);
             Ok(true)
         } else {
-            self.timers.push(Reverse((
-                now.plus_secs(u64::from(timeout)),
-                receipt.seq,
-                msg.epoch,
-            )));
+            self.timers.push(Reverse((until, receipt.seq, msg.epoch)));
             self.compact();
             Ok(false)
         }
@@ -444,6 +482,8 @@ impl Queue {
             }
         }
         self.last_purge = Some(now);
+        let uid = self.uid;
+        self.journal.record(|| Change::Purged { uid });
         self.messages.clear();
         self.ready.clear();
         self.timers.clear();
@@ -458,6 +498,8 @@ impl Queue {
     fn remove(&mut self, seq: u64) {
         let group = self.fifo.as_ref().and(self.group_of_seq(seq));
         if let Some(msg) = self.messages.remove(&seq) {
+            let uid = self.uid;
+            self.journal.record(|| Change::MessageDeleted { uid, seq });
             match msg.state {
                 State::Delayed => self.counts.delayed -= 1,
                 State::Visible => self.counts.visible -= 1,
@@ -495,6 +537,7 @@ impl Queue {
 }
 
 /// Hands a visible message to a receiver: in flight until `now + timeout`, one more receive.
+#[allow(clippy::too_many_arguments)] // the queue's parts, borrowed apart from the message
 fn deliver(
     msg: &mut Stored,
     seq: u64,
@@ -503,12 +546,24 @@ fn deliver(
     queue_uid: u64,
     timers: &mut BinaryHeap<Reverse<(Timestamp, u64, u32)>>,
     counts: &mut Counts,
+    journal: &SqsJournal,
 ) -> Delivery {
     msg.state = State::InFlight { received_at: now };
     msg.epoch = msg.epoch.wrapping_add(1);
     msg.receive_count += 1;
     let first = *msg.first_received_at.get_or_insert(now);
-    timers.push(Reverse((now.plus_secs(u64::from(timeout)), seq, msg.epoch)));
+    let until = now.plus_secs(u64::from(timeout));
+    timers.push(Reverse((until, seq, msg.epoch)));
+    journal.record(|| Change::MessageUpdated {
+        uid: queue_uid,
+        seq,
+        state: MessageState::InFlight {
+            received_at: now,
+            until,
+        },
+        receive_count: msg.receive_count,
+        first_received_at: Some(first),
+    });
     counts.visible -= 1;
     counts.in_flight += 1;
     Delivery {

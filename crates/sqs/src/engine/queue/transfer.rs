@@ -6,6 +6,7 @@ use std::sync::Arc;
 use sluice_core::Timestamp;
 
 use super::{DeadLetter, MessageContent, Queue, State, Stored};
+use crate::engine::journal::{Change, MessageState, StoredMessage};
 
 impl Queue {
     /// Takes in a message that was stored elsewhere: moved here by a source queue's redrive
@@ -38,6 +39,19 @@ impl Queue {
             self.ready.push_back((seq, 0));
         }
         self.counts.visible += 1;
+        let uid = self.uid;
+        self.journal.record(|| Change::MessageStored {
+            uid,
+            message: StoredMessage {
+                seq,
+                content: content.clone(),
+                enqueued_at: enqueued,
+                state: MessageState::Visible,
+                receive_count,
+                first_received_at,
+                dead_letter_source_arn: source_arn.clone(),
+            },
+        });
         self.messages.insert(
             seq,
             Stored {
@@ -76,6 +90,8 @@ impl Queue {
                 .is_some_and(|m| m.epoch == epoch && m.state == State::Visible);
             if let Some(msg) = live.then(|| self.messages.remove(&seq)).flatten() {
                 self.counts.visible -= 1;
+                let uid = self.uid;
+                self.journal.record(|| Change::MessageDeleted { uid, seq });
                 out.push((msg.content, msg.dead_letter_source_arn));
             }
         }

@@ -1,0 +1,125 @@
+//! The SQLite file's schema and its version. Versions only move forward: each migration
+//! takes a file from version N to N + 1 inside one transaction, and a file written by a newer
+//! Sluice (a version this build does not know) is refused rather than misread.
+
+use rusqlite::{Connection, OptionalExtension};
+
+/// The schema this build writes.
+pub(crate) const VERSION: u32 = 1;
+
+/// Version 1: SQS queues, messages and FIFO deduplication ids.
+const V1: &str = "
+CREATE TABLE sqs_queue (
+    uid INTEGER PRIMARY KEY,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    attributes TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_modified_at INTEGER NOT NULL,
+    -- The next message seq: seqs (and so receipt handles) never repeat within a queue.
+    next_seq INTEGER NOT NULL DEFAULT 0,
+    last_sequence_number TEXT
+);
+CREATE TABLE sqs_message (
+    queue INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    message_id BLOB NOT NULL,
+    body TEXT NOT NULL,
+    attributes TEXT,
+    trace_header TEXT,
+    group_id TEXT,
+    sequence_number TEXT,
+    deduplication_id TEXT,
+    sender_id TEXT NOT NULL,
+    sent_at INTEGER NOT NULL,
+    enqueued_at INTEGER NOT NULL,
+    state INTEGER NOT NULL,
+    until INTEGER,
+    received_at INTEGER,
+    receive_count INTEGER NOT NULL,
+    first_received_at INTEGER,
+    dead_letter_source_arn TEXT,
+    PRIMARY KEY (queue, seq)
+);
+CREATE TABLE sqs_dedup (
+    queue INTEGER NOT NULL,
+    scope_group TEXT,
+    deduplication_id TEXT NOT NULL,
+    message_id BLOB NOT NULL,
+    sequence_number TEXT NOT NULL,
+    expires INTEGER NOT NULL
+);
+CREATE INDEX sqs_dedup_by_expiry ON sqs_dedup (queue, expires);
+";
+
+/// Migrations by the version they produce: `MIGRATIONS[0]` makes version 1.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// Brings the file to [`VERSION`], or says why it cannot.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), String> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    )
+    .map_err(|e| e.to_string())?;
+    let found = version(conn)?;
+    if found > VERSION {
+        return Err(format!(
+            "it was written by a newer Sluice (schema version {found}; this build knows up to {VERSION}); run that version or a newer one"
+        ));
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let to = index as u32 + 1;
+        let tx = conn.transaction().map_err(|e| e.to_string())?;
+        tx.execute_batch(sql)
+            .and_then(|()| {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [to.to_string()],
+                )
+            })
+            .and_then(|_| tx.commit())
+            .map_err(|e| format!("migration to schema version {to} failed: {e}"))?;
+    }
+    Ok(())
+}
+
+/// The file's schema version; 0 for a new file.
+pub(crate) fn version(conn: &Connection) -> Result<u32, String> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_version'",
+            [],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(|e| e.to_string())?;
+    match text {
+        None => Ok(0),
+        Some(text) => text
+            .parse()
+            .map_err(|_| format!("its schema version {text:?} is not a number")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_file_gets_the_current_version_and_a_newer_one_is_refused() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        migrate(&mut conn).expect("migrate");
+        assert_eq!(version(&conn), Ok(VERSION));
+        migrate(&mut conn).expect("idempotent");
+        conn.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'schema_version'",
+            [(VERSION + 1).to_string()],
+        )
+        .expect("bump");
+        let err = migrate(&mut conn).expect_err("newer");
+        assert!(err.contains("written by a newer Sluice"), "{err}");
+    }
+}
