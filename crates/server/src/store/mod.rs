@@ -61,8 +61,11 @@ impl Store {
             Durability::Process => "NORMAL",
             Durability::Strict => "FULL",
         };
+        // A large transaction (deleting a queue of a million messages) grows the WAL; the
+        // size limit truncates it again at the next checkpoint instead of keeping it.
         conn.execute_batch(&format!(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};"
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {synchronous};
+             PRAGMA journal_size_limit = 67108864;"
         ))
         .and_then(|()| conn.busy_timeout(std::time::Duration::from_secs(5)))
         .map_err(|e| format!("cannot use {}: {e}", path.display()))?;
