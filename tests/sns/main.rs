@@ -4,6 +4,7 @@
 //! wakes; "not delivered" is shown by a later sentinel arriving first. The outbox is read
 //! after `POST /_sluice/sns/flush`.
 
+mod durable;
 mod fanout;
 mod fifo;
 mod filters;

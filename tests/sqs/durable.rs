@@ -4,33 +4,14 @@
 //! dead-letter wiring come back; deleted things stay deleted. Also the directory's lock and
 //! the refusal of unknown or corrupt files.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use aws_sdk_sqs::primitives::Blob;
 use aws_sdk_sqs::types::{MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName};
 use aws_sdk_sqs::Client;
 use sluice::{RunningServer, Server};
-use sluice_tests::sqs_client;
-
-/// A fresh directory under the system's temp dir, removed when dropped.
-pub(crate) struct TempDir(pub(crate) PathBuf);
-
-impl TempDir {
-    pub(crate) fn new(name: &str) -> TempDir {
-        let dir =
-            std::env::temp_dir().join(format!("sluice-durable-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        TempDir(dir)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use sluice_tests::{sqs_client, TempDir};
 
 const START: u64 = 1_800_000_000_000;
 

@@ -17,7 +17,7 @@ use aws_sdk_sqs::config::retry::RetryConfig;
 use aws_sdk_sqs::types::{MessageSystemAttributeName, QueueAttributeName};
 use aws_sdk_sqs::Client;
 
-use super::durable::TempDir;
+use sluice_tests::TempDir;
 
 const DIR_VAR: &str = "SLUICE_CRASH_CHILD_DIR";
 /// When set, the child runs on a manual clock this many ms past the wall clock, so every

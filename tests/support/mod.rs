@@ -2,6 +2,7 @@
 //! manual clock, AWS SDK clients pointed at it, and a raw HTTP client for wire details the
 //! SDKs do not expose.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use aws_credential_types::Credentials;
@@ -139,6 +140,24 @@ impl TestServer {
             body.to_owned(),
         )
         .await
+    }
+}
+
+/// A fresh directory under the system's temp dir, removed when dropped.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("sluice-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -196,7 +196,7 @@ impl ServerBuilder {
         };
         if let Some(store) = &store {
             let started = store
-                .restore(&state.sqs, state.clock.now())
+                .restore(&state.sqs, &state.sns, state.clock.now())
                 .and_then(|()| store.start());
             if let Err(e) = started {
                 stop(scheduler, Some(store.clone())).await;
@@ -253,7 +253,7 @@ impl ServerBuilder {
             settings.queue_deleted_recently,
             store.as_ref().map(|s| s.sqs_journal()).unwrap_or_default(),
         );
-        let sns = sluice_sns::SnsService::new(
+        let sns = sluice_sns::SnsService::with_journal(
             &runtime,
             sluice_sns::DeliveryOptions {
                 sign_queue_messages: settings.sns_sign_queue_messages,
@@ -262,6 +262,7 @@ impl ServerBuilder {
                 queues: Arc::new(bridge::SqsBridge::new(sqs.clone())),
                 http: Arc::new(bridge::HttpClient::new()),
             },
+            store.as_ref().map(|s| s.sns_journal()).unwrap_or_default(),
         );
         let kinesis = sluice_kinesis::KinesisService::new(
             &runtime,

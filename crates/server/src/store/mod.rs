@@ -6,6 +6,7 @@
 
 mod lock;
 mod schema;
+mod sns;
 mod sqs;
 mod writer;
 
@@ -15,13 +16,15 @@ use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OpenFlags};
 use sluice_core::{Journal, Timestamp};
+use sluice_sns::engine::SnsJournal;
+use sluice_sns::SnsService;
 use sluice_sqs::engine::SqsJournal;
 use sluice_sqs::SqsService;
 
 use crate::config::Durability;
 use lock::DirLock;
 pub(crate) use writer::NotDurable;
-use writer::{Shared, SqsLog};
+use writer::{Shared, SnsLog, SqsLog};
 
 /// The database file inside the data dir.
 const DB_FILE: &str = "sluice.db";
@@ -84,20 +87,33 @@ impl Store {
         Journal::to(Arc::new(SqsLog(self.shared.clone())))
     }
 
+    /// The change log the SNS engine records into.
+    pub(crate) fn sns_journal(&self) -> SnsJournal {
+        Journal::to(Arc::new(SnsLog(self.shared.clone())))
+    }
+
     /// Reads the stored state into fresh services (before the port opens).
-    pub(crate) fn restore(&self, sqs: &SqsService, now: Timestamp) -> Result<(), String> {
+    pub(crate) fn restore(
+        &self,
+        sqs: &SqsService,
+        sns: &SnsService,
+        now: Timestamp,
+    ) -> Result<(), String> {
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         let Some(conn) = conn.as_ref() else {
             return Err("the store is already running".into());
         };
         #[allow(clippy::disallowed_methods)] // how long a restore takes is real elapsed time
         let started = std::time::Instant::now();
-        let restored = sqs::restore(conn, sqs, now)
-            .map_err(|e| format!("cannot restore from {}: {e}", self.path.display()))?;
+        let failed = |e: String| format!("cannot restore from {}: {e}", self.path.display());
+        let restored = sqs::restore(conn, sqs, now).map_err(failed)?;
+        let topics = sns::restore(conn, sns, now).map_err(failed)?;
         tracing::info!(
             path = %self.path.display(),
             queues = restored.queues,
             messages = restored.messages,
+            topics = topics.topics,
+            subscriptions = topics.subscriptions,
             millis = started.elapsed().as_millis() as u64,
             "restored durable state"
         );
@@ -168,9 +184,11 @@ pub fn check(dir: &Path) -> Result<String, String> {
         .map_err(|e| fail(e.to_string()))
     };
     Ok(format!(
-        "{}: ok (schema version {version}; {} queues, {} messages)",
+        "{}: ok (schema version {version}; {} queues, {} messages, {} topics, {} subscriptions)",
         path.display(),
         count("sqs_queue")?,
-        count("sqs_message")?
+        count("sqs_message")?,
+        count("sns_topic")?,
+        count("sns_subscription")?
     ))
 }

@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension};
 /// The schema this build writes.
 pub(crate) const VERSION: u32 = 1;
 
-/// Version 1: SQS queues, messages and FIFO deduplication ids.
+/// Version 1: SQS queues, messages and FIFO deduplication ids; SNS topics, subscriptions
+/// and FIFO deduplication ids.
 const V1: &str = "
 CREATE TABLE sqs_queue (
     uid INTEGER PRIMARY KEY,
@@ -52,6 +53,35 @@ CREATE TABLE sqs_dedup (
     expires INTEGER NOT NULL
 );
 CREATE INDEX sqs_dedup_by_expiry ON sqs_dedup (queue, expires);
+CREATE TABLE sns_topic (
+    arn TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    fifo INTEGER NOT NULL,
+    attributes TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    data_protection_policy TEXT,
+    last_sequence_number TEXT
+);
+CREATE TABLE sns_subscription (
+    arn TEXT PRIMARY KEY,
+    topic_arn TEXT NOT NULL,
+    protocol TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    token TEXT NOT NULL,
+    confirmed INTEGER NOT NULL,
+    attributes TEXT NOT NULL
+);
+CREATE TABLE sns_dedup (
+    topic_arn TEXT NOT NULL,
+    deduplication_id TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    sequence_number TEXT NOT NULL,
+    expires INTEGER NOT NULL
+);
+CREATE INDEX sns_dedup_by_expiry ON sns_dedup (topic_arn, expires);
 ";
 
 /// Migrations by the version they produce: `MIGRATIONS[0]` makes version 1.

@@ -15,6 +15,7 @@ use tokio::sync::watch;
 #[derive(Debug)]
 pub(crate) enum Change {
     Sqs(sluice_sqs::engine::Change),
+    Sns(sluice_sns::engine::Change),
 }
 
 #[derive(Debug, Default)]
@@ -133,12 +134,15 @@ impl Shared {
 fn commit(conn: &mut Connection, batch: &[Change]) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     let mut sqs = super::sqs::Batch::default();
+    let mut sns = super::sns::Batch::default();
     for change in batch {
         match change {
             Change::Sqs(change) => sqs.apply(&tx, change)?,
+            Change::Sns(change) => sns.apply(&tx, change)?,
         }
     }
     sqs.finish(&tx)?;
+    sns.finish(&tx)?;
     tx.commit()
 }
 
@@ -149,5 +153,15 @@ pub(crate) struct SqsLog(pub(crate) Arc<Shared>);
 impl ChangeLog<sluice_sqs::engine::Change> for SqsLog {
     fn record(&self, change: sluice_sqs::engine::Change) {
         self.0.submit(Change::Sqs(change));
+    }
+}
+
+/// The SNS engine's change log.
+#[derive(Debug)]
+pub(crate) struct SnsLog(pub(crate) Arc<Shared>);
+
+impl ChangeLog<sluice_sns::engine::Change> for SnsLog {
+    fn record(&self, change: sluice_sns::engine::Change) {
+        self.0.submit(Change::Sns(change));
     }
 }

@@ -4,6 +4,7 @@
 //! definition, so `filter` reads `serde_json` values.
 
 pub mod filter;
+mod journal;
 mod message;
 mod names;
 mod outbox;
@@ -15,6 +16,7 @@ pub(crate) mod subscription_rules;
 mod topic;
 pub(crate) mod topic_rules;
 
+pub use journal::{Change, SnsJournal, SubscriptionRecord, TopicRecord};
 pub use message::{
     valid_number, AttributeData, FifoFacts, MessageAttribute, Published, MAX_MESSAGE_ATTRIBUTES,
     MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS,

@@ -7,7 +7,8 @@ use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use sluice_core::{page, Page};
 
-use super::subscription::{DeliveryProtocol, Subscription};
+use super::journal::{Change, SnsJournal, SubscriptionRecord};
+use super::subscription::{DeliveryProtocol, Subscription, SubscriptionSettings};
 use super::topic::TopicCell;
 
 /// How many items a List* page holds, as AWS pages them.
@@ -16,6 +17,8 @@ pub const PAGE_SIZE: usize = 100;
 #[derive(Debug, Default)]
 pub struct Registry {
     state: RwLock<State>,
+    /// Where topic and subscription changes are recorded; every topic gets a copy.
+    journal: SnsJournal,
 }
 
 #[derive(Debug, Default)]
@@ -25,6 +28,56 @@ struct State {
 }
 
 impl Registry {
+    /// A registry recording its changes in `journal`.
+    pub fn with_journal(journal: SnsJournal) -> Registry {
+        Registry {
+            journal,
+            ..Registry::default()
+        }
+    }
+
+    /// Records a subscription after a change (call with its settings lock held).
+    pub fn record_subscription(
+        &self,
+        subscription: &Subscription,
+        settings: &SubscriptionSettings,
+    ) {
+        self.journal.record(|| {
+            Change::SubscriptionSaved(Arc::new(SubscriptionRecord {
+                arn: subscription.arn.clone(),
+                topic_arn: subscription.topic_arn.clone(),
+                protocol: subscription.protocol,
+                endpoint: subscription.endpoint.clone(),
+                owner: subscription.owner.clone(),
+                token: subscription.token.clone(),
+                confirmed: settings.confirmed,
+                attributes: settings.attributes.clone(),
+            }))
+        });
+    }
+
+    /// Puts a stored topic back (restore); its subscriptions follow.
+    pub fn restore_topic(&self, mut cell: TopicCell) -> Arc<TopicCell> {
+        cell.journal = self.journal.clone();
+        let cell = Arc::new(cell);
+        self.write().topics.insert(cell.arn.clone(), cell.clone());
+        cell
+    }
+
+    /// Puts a stored subscription back under its topic (restore); `false` when the topic
+    /// is not there.
+    pub fn restore_subscription(&self, subscription: Arc<Subscription>) -> bool {
+        let mut state = self.write();
+        let Some(topic) = state.topics.get(&subscription.topic_arn).cloned() else {
+            return false;
+        };
+        topic.lock().add_subscriber(subscription.clone());
+        state
+            .subscriptions
+            .insert(subscription.arn.clone(), subscription);
+        true
+    }
+
     fn read(&self) -> RwLockReadGuard<'_, State> {
         self.state.read().unwrap_or_else(|e| e.into_inner())
     }
@@ -51,7 +104,9 @@ impl Registry {
         if let Some(existing) = state.topics.get(arn) {
             return (existing.clone(), false);
         }
-        let cell = Arc::new(make());
+        let mut cell = make();
+        cell.journal = self.journal.clone();
+        let cell = Arc::new(cell);
         state.topics.insert(cell.arn.clone(), cell.clone());
         (cell, true)
     }
@@ -64,6 +119,9 @@ impl Registry {
         for sub in subscribers.iter() {
             state.subscriptions.remove(&sub.arn);
         }
+        self.journal.record(|| Change::TopicDeleted {
+            arn: cell.arn.clone(),
+        });
         Some(cell)
     }
 
@@ -107,6 +165,7 @@ impl Registry {
         let subscription = make();
         cell.add_subscriber(subscription.clone());
         drop(cell);
+        self.record_subscription(&subscription, &subscription.settings());
         state
             .subscriptions
             .insert(subscription.arn.clone(), subscription.clone());
@@ -119,6 +178,9 @@ impl Registry {
         if let Some(topic) = state.topics.get(&sub.topic_arn) {
             topic.lock().remove_subscriber(arn);
         }
+        self.journal.record(|| Change::SubscriptionDeleted {
+            arn: sub.arn.clone(),
+        });
         Some(sub)
     }
 
@@ -140,7 +202,16 @@ impl Registry {
 
     /// Forgets everything (the admin reset).
     pub fn clear(&self) {
-        *self.write() = State::default();
+        let mut state = self.write();
+        for arn in state.topics.keys() {
+            self.journal
+                .record(|| Change::TopicDeleted { arn: arn.clone() });
+        }
+        for arn in state.subscriptions.keys() {
+            self.journal
+                .record(|| Change::SubscriptionDeleted { arn: arn.clone() });
+        }
+        *state = State::default();
     }
 }
 

@@ -109,6 +109,32 @@ pub struct Subscription {
     settings: RwLock<SubscriptionSettings>,
 }
 
+impl SubscriptionSettings {
+    /// The settings a stored subscription had: its attributes applied again in the order
+    /// Subscribe applies them (the filter scope first), then whether it was confirmed.
+    pub fn restore(
+        protocol: DeliveryProtocol,
+        topic_fifo: bool,
+        confirmed: bool,
+        attributes: &BTreeMap<String, String>,
+    ) -> Result<SubscriptionSettings, String> {
+        let mut settings = SubscriptionSettings::default();
+        let mut ordered: Vec<_> = attributes.iter().collect();
+        ordered.sort_by_key(|(name, _)| name.as_str() != "FilterPolicyScope");
+        for (name, value) in ordered {
+            super::subscription_rules::apply_attribute(
+                &mut settings,
+                protocol,
+                topic_fifo,
+                name,
+                value,
+            )?;
+        }
+        settings.confirmed = confirmed;
+        Ok(settings)
+    }
+}
+
 impl Subscription {
     pub fn new(
         arn: Arc<str>,

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use sluice_core::{AccountId, Region, Timestamp};
 
+use super::journal::{Change, SnsJournal, TopicRecord};
 use super::subscription::Subscription;
 
 /// How long a FIFO deduplication id suppresses repeats.
@@ -23,6 +24,8 @@ pub struct TopicCell {
     pub region: Region,
     pub fifo: bool,
     state: Mutex<Topic>,
+    /// Set by the registry when the topic joins it.
+    pub(super) journal: SnsJournal,
 }
 
 /// A topic's changeable state.
@@ -81,7 +84,52 @@ impl TopicCell {
                 dedup_expiry: VecDeque::new(),
                 next_sequence: FIRST_SEQUENCE,
             }),
+            journal: SnsJournal::default(),
         }
+    }
+
+    /// Records the topic's configuration after a change (call with its lock held).
+    pub fn record(&self, topic: &Topic) {
+        self.journal
+            .record(|| Change::TopicSaved(Arc::new(self.to_record(topic))));
+    }
+
+    pub fn to_record(&self, topic: &Topic) -> TopicRecord {
+        TopicRecord {
+            arn: self.arn.clone(),
+            name: self.name.clone(),
+            account: self.account.clone(),
+            region: self.region.clone(),
+            fifo: self.fifo,
+            attributes: topic.attributes.clone(),
+            tags: topic.tags.clone(),
+            data_protection_policy: topic.data_protection_policy.clone(),
+        }
+    }
+
+    /// A FIFO publish was admitted: its deduplication id is recorded.
+    pub fn record_admission(&self, dedup_id: &str, accepted: &Accepted, now: Timestamp) {
+        self.journal.record(|| Change::Deduplicated {
+            topic_arn: self.arn.clone(),
+            deduplication_id: dedup_id.to_owned(),
+            accepted: accepted.clone(),
+            expires: now.plus_millis(DEDUP_WINDOW_MS),
+        });
+    }
+
+    /// A stored topic, as restore hands it back.
+    pub fn restore(record: TopicRecord) -> TopicCell {
+        let cell = TopicCell::new(
+            record.arn,
+            record.name,
+            record.account,
+            record.region,
+            record.fifo,
+            record.attributes,
+            record.tags,
+        );
+        cell.lock().data_protection_policy = record.data_protection_policy;
+        cell
     }
 
     pub fn lock(&self) -> MutexGuard<'_, Topic> {
@@ -116,6 +164,34 @@ impl Topic {
         }
         self.subscribers = list.into();
         removed
+    }
+
+    /// Remembers a stored deduplication id again, unless it expired by `now`, and continues
+    /// sequence numbers after it. Entries come in order of expiry.
+    pub fn restore_admission(
+        &mut self,
+        dedup_id: String,
+        accepted: Accepted,
+        expires: Timestamp,
+        now: Timestamp,
+    ) {
+        if let Ok(number) = accepted.sequence_number.parse::<u128>() {
+            self.next_sequence = self.next_sequence.max(number + 1);
+        }
+        if expires > now {
+            self.dedup_expiry.push_back((expires, dedup_id.clone()));
+            self.dedup.insert(dedup_id, accepted);
+        }
+    }
+
+    /// The sequence number handed out last, if any.
+    pub fn last_sequence_number(&self) -> Option<u128> {
+        (self.next_sequence > FIRST_SEQUENCE).then(|| self.next_sequence - 1)
+    }
+
+    /// Continues sequence numbers after `used` (restore).
+    pub fn restore_sequence(&mut self, used: u128) {
+        self.next_sequence = self.next_sequence.max(used + 1);
     }
 
     /// Offers a FIFO message with `dedup_id` at `now`; `message_id` is the id it gets if new.

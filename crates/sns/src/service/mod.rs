@@ -22,7 +22,7 @@ use sluice_core::{Clock, IdSource, RequestContext, Runtime};
 pub use delivery::{DeliveryOptions, EnqueueError, HttpRequest, HttpSink, QueueMessage, QueueSink};
 pub use signing::{CERT_PATH, CERT_PEM};
 
-use crate::engine::{Outbox, Platforms, Registry, Sms, TopicCell, TopicKey};
+use crate::engine::{Outbox, Platforms, Registry, Sms, SnsJournal, TopicCell, TopicKey};
 use crate::SnsError;
 
 /// What SNS needs from the rest of the process: queues to deliver into and an HTTP client.
@@ -54,6 +54,16 @@ impl SnsService {
     /// The service on the runtime's clock; starts the delivery worker on the current tokio
     /// runtime.
     pub fn new(runtime: &Runtime, options: DeliveryOptions, ports: Ports) -> SnsService {
+        SnsService::with_journal(runtime, options, ports, SnsJournal::default())
+    }
+
+    /// [`SnsService::new`], recording topic and subscription changes in `journal`.
+    pub fn with_journal(
+        runtime: &Runtime,
+        options: DeliveryOptions,
+        ports: Ports,
+        journal: SnsJournal,
+    ) -> SnsService {
         let outbox = Arc::new(Outbox::default());
         let platforms = Arc::new(Platforms::default());
         let deliveries = delivery::Dispatcher::start(
@@ -65,7 +75,7 @@ impl SnsService {
             options,
         );
         SnsService {
-            registry: Arc::default(),
+            registry: Arc::new(Registry::with_journal(journal)),
             platforms,
             sms: Arc::default(),
             outbox,

@@ -9,7 +9,7 @@ use sluice_core::{first_duplicate_id, sha256_hex, valid_batch_entry_id, MAX_BATC
 use super::message_check::{check, precheck, Checked, MessageFields};
 use super::{parse_topic_arn, topics, RequestContext, SnsService};
 use crate::engine::{
-    valid_e164, FifoAdmission, FifoFacts, OutboxKind, OutboxRecord, Published, TopicCell,
+    valid_e164, Accepted, FifoAdmission, FifoFacts, OutboxKind, OutboxRecord, Published, TopicCell,
     MAX_MESSAGE_BYTES,
 };
 use crate::model::input::*;
@@ -151,11 +151,18 @@ impl SnsService {
                         sequence_number: Some(accepted.sequence_number),
                     })
                 }
-                FifoAdmission::New { sequence_number } => Some(FifoFacts {
-                    group_id: checked.group_id.clone().unwrap_or_default(),
-                    dedup_id,
-                    sequence_number,
-                }),
+                FifoAdmission::New { sequence_number } => {
+                    let accepted = Accepted {
+                        message_id: message_id.clone(),
+                        sequence_number,
+                    };
+                    topic.record_admission(&dedup_id, &accepted, now);
+                    Some(FifoFacts {
+                        group_id: checked.group_id.clone().unwrap_or_default(),
+                        dedup_id,
+                        sequence_number: accepted.sequence_number,
+                    })
+                }
             }
         } else {
             None

@@ -129,7 +129,10 @@ impl SnsService {
             .find(|s| s.token == token)
             .cloned()
             .ok_or_else(|| SnsError::invalid("Token"))?;
-        subscription.settings_mut().confirmed = true;
+        let mut settings = subscription.settings_mut();
+        settings.confirmed = true;
+        self.registry.record_subscription(&subscription, &settings);
+        drop(settings);
         Ok(SubscriptionArnOutput {
             subscription_arn: subscription.arn.to_string(),
         })
@@ -295,6 +298,7 @@ impl SnsService {
         apply_attribute(&mut changed, sub.protocol, topic_fifo, &name, &value)
             .map_err(SnsError::InvalidParameter)?;
         *settings = changed;
+        self.registry.record_subscription(&sub, &settings);
         Ok(Empty {})
     }
 }

@@ -69,6 +69,7 @@ impl SnsService {
         let mut topic = cell.lock();
         if created {
             topic.data_protection_policy = data_protection;
+            cell.record(&topic);
         } else {
             // Compared with what GetTopicAttributes reports, so restating a default (an empty
             // DisplayName, ContentBasedDeduplication=false) is no difference.
@@ -155,6 +156,7 @@ impl SnsService {
         } else {
             topic.attributes.insert(name, value);
         }
+        cell.record(&topic);
         Ok(Empty {})
     }
 
@@ -209,6 +211,7 @@ impl SnsService {
             "Resource": cell.arn.as_ref(),
         }));
         topic.attributes.insert("Policy".into(), policy.to_string());
+        cell.record(&topic);
         Ok(Empty {})
     }
 
@@ -223,6 +226,7 @@ impl SnsService {
         let mut policy = stored_policy(&cell, &topic);
         statements_mut(&mut policy).retain(|s| s["Sid"] != label.as_str());
         topic.attributes.insert("Policy".into(), policy.to_string());
+        cell.record(&topic);
         Ok(Empty {})
     }
 
@@ -258,6 +262,7 @@ impl SnsService {
             ));
         }
         topic.tags = merged;
+        cell.record(&topic);
         Ok(EmptyResult {})
     }
 
@@ -267,9 +272,9 @@ impl SnsService {
         input: UntagResourceInput,
     ) -> Result<EmptyResult, SnsError> {
         let cell = self.resource(input.resource_arn.as_deref(), resource_not_found)?;
-        cell.lock()
-            .tags
-            .retain(|(k, _)| !input.tag_keys.contains(k));
+        let mut topic = cell.lock();
+        topic.tags.retain(|(k, _)| !input.tag_keys.contains(k));
+        cell.record(&topic);
         Ok(EmptyResult {})
     }
 
@@ -316,7 +321,9 @@ impl SnsService {
                 "DataProtectionPolicy: failed to parse JSON.",
             ));
         }
-        cell.lock().data_protection_policy = Some(policy);
+        let mut topic = cell.lock();
+        topic.data_protection_policy = Some(policy);
+        cell.record(&topic);
         Ok(Empty {})
     }
 }

@@ -1,0 +1,63 @@
+//! Change records of the SNS engine, handed to the process's `ChangeLog` under the lock of
+//! the topic or subscription they describe, and the shapes restore hands back. Topics and
+//! subscriptions are small, so a change records the whole of one; FIFO topics also record
+//! each deduplication id they remember, so a retried publish stays a duplicate across a
+//! restart and sequence numbers continue.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use sluice_core::{AccountId, Journal, Region, Timestamp};
+
+use super::subscription::DeliveryProtocol;
+use super::topic::Accepted;
+
+/// An SNS engine's change log.
+pub type SnsJournal = Journal<Change>;
+
+#[derive(Debug, Clone)]
+pub enum Change {
+    TopicSaved(Arc<TopicRecord>),
+    /// The topic and its subscriptions are gone.
+    TopicDeleted {
+        arn: Arc<str>,
+    },
+    SubscriptionSaved(Arc<SubscriptionRecord>),
+    SubscriptionDeleted {
+        arn: Arc<str>,
+    },
+    /// A FIFO topic took a new message: its deduplication id until `expires`.
+    Deduplicated {
+        topic_arn: Arc<str>,
+        deduplication_id: String,
+        accepted: Accepted,
+        expires: Timestamp,
+    },
+}
+
+/// A topic's configuration.
+#[derive(Debug, Clone)]
+pub struct TopicRecord {
+    pub arn: Arc<str>,
+    pub name: String,
+    pub account: AccountId,
+    pub region: Region,
+    pub fifo: bool,
+    pub attributes: BTreeMap<String, String>,
+    pub tags: Vec<(String, String)>,
+    pub data_protection_policy: Option<String>,
+}
+
+/// A subscription: identity, whether it is confirmed, and its attributes as set (the filter
+/// policy and the other settings are derived from them again on restore).
+#[derive(Debug, Clone)]
+pub struct SubscriptionRecord {
+    pub arn: Arc<str>,
+    pub topic_arn: Arc<str>,
+    pub protocol: DeliveryProtocol,
+    pub endpoint: String,
+    pub owner: AccountId,
+    pub token: String,
+    pub confirmed: bool,
+    pub attributes: BTreeMap<String, String>,
+}
