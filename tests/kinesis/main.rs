@@ -3,6 +3,7 @@
 //! plus raw CBOR requests compared with their JSON answers.
 
 mod cbor;
+mod durable;
 mod limits;
 mod records;
 mod reshard;

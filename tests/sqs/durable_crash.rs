@@ -1,8 +1,10 @@
 //! Kill -9 under load, over and over: a child process serves a data dir while SDK clients
-//! send, receive and delete on a standard and a FIFO queue, and is killed with SIGKILL at a
-//! random moment; then it is started again on the same dir. At the end every acknowledged
-//! send is there exactly once unless its delete was acknowledged, no acknowledged delete
-//! comes back, receive counts only grow, and each FIFO group comes out in send order.
+//! send, receive and delete on a standard and a FIFO queue and put Kinesis records, and is
+//! killed with SIGKILL at a random moment; then it is started again on the same dir. At the
+//! end every acknowledged send is there exactly once unless its delete was acknowledged, no
+//! acknowledged delete comes back, receive counts only grow, each FIFO group comes out in
+//! send order, and every acknowledged Kinesis record is there under its sequence number,
+//! which strictly increase within each shard.
 //!
 //! The child is this test binary run again with `durable_crash::child` and the data dir in
 //! its environment: the library's server in its own process, so that SIGKILL is real.
@@ -36,7 +38,8 @@ async fn child() {
     let mut builder = sluice::Server::builder()
         .port(0)
         .data_dir(dir)
-        .queue_deleted_recently(false);
+        .queue_deleted_recently(false)
+        .kinesis_status_delay(Duration::ZERO);
     if let Some(later) = std::env::var(LATER_VAR)
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
@@ -58,6 +61,7 @@ fn wall_millis() -> u64 {
 struct Running {
     child: Child,
     sqs: Client,
+    kinesis: aws_sdk_kinesis::Client,
 }
 
 fn spawn_child(dir: &std::path::Path, later_ms: Option<u64>) -> Running {
@@ -89,14 +93,21 @@ fn spawn_child(dir: &std::path::Path, later_ms: Option<u64>) -> Running {
     };
     // Answers cut off by the kill must fail, not be sent again by the SDK.
     let sqs = sluice_tests::sqs_client(&endpoint, "us-east-1");
-    let config = sqs
+    let config_sqs = sqs
         .config()
         .to_builder()
         .retry_config(RetryConfig::disabled())
         .build();
+    let kinesis = sluice_tests::kinesis_client(&endpoint, "us-east-1");
+    let config = kinesis
+        .config()
+        .to_builder()
+        .retry_config(aws_sdk_kinesis::config::retry::RetryConfig::disabled())
+        .build();
     Running {
         child,
-        sqs: Client::from_conf(config),
+        sqs: Client::from_conf(config_sqs),
+        kinesis: aws_sdk_kinesis::Client::from_conf(config),
     }
 }
 
@@ -111,6 +122,8 @@ struct Ledger {
     delete_sent: HashSet<String>,
     /// Highest receive count an acknowledged receive reported, by body.
     receive_counts: HashMap<String, u32>,
+    /// Kinesis records whose put was acknowledged: `(shard, sequence number) -> data`.
+    records: HashMap<(String, String), String>,
 }
 
 /// A small deterministic dice (xorshift), so a failing run can be replayed from its seed.
@@ -223,6 +236,94 @@ async fn load(
     }
 }
 
+const STREAM: &str = "crash";
+
+async fn create_stream(kinesis: &aws_sdk_kinesis::Client) {
+    // Already there after the first round.
+    let _ = kinesis
+        .create_stream()
+        .stream_name(STREAM)
+        .shard_count(2)
+        .send()
+        .await;
+}
+
+/// Puts batches of records until the kill; keeps what was acknowledged.
+async fn put_records(kinesis: aws_sdk_kinesis::Client, round: usize, ledger: Arc<Mutex<Ledger>>) {
+    use aws_sdk_kinesis::primitives::Blob;
+    use aws_sdk_kinesis::types::PutRecordsRequestEntry;
+    for i in 0.. {
+        let data: Vec<String> = (0..10).map(|j| format!("r{round}-{i}-{j}")).collect();
+        let entries = data
+            .iter()
+            .map(|d| {
+                PutRecordsRequestEntry::builder()
+                    .partition_key(d)
+                    .data(Blob::new(d.as_bytes()))
+                    .build()
+                    .expect("entry")
+            })
+            .collect();
+        let Ok(out) = kinesis
+            .put_records()
+            .stream_name(STREAM)
+            .set_records(Some(entries))
+            .send()
+            .await
+        else {
+            return;
+        };
+        let mut ledger = ledger.lock().expect("ledger");
+        for (entry, d) in out.records().iter().zip(data) {
+            if let (Some(shard), Some(seq)) = (entry.shard_id(), entry.sequence_number()) {
+                ledger.records.insert((shard.to_owned(), seq.to_owned()), d);
+            }
+        }
+    }
+}
+
+/// Every record of the stream: `(shard, sequence number, data)` in each shard's order.
+async fn read_stream(kinesis: &aws_sdk_kinesis::Client) -> Vec<(String, String, String)> {
+    let shards = kinesis
+        .list_shards()
+        .stream_name(STREAM)
+        .send()
+        .await
+        .expect("shards");
+    let mut out = Vec::new();
+    for shard in shards.shards() {
+        let mut iterator = kinesis
+            .get_shard_iterator()
+            .stream_name(STREAM)
+            .shard_id(shard.shard_id())
+            .shard_iterator_type(aws_sdk_kinesis::types::ShardIteratorType::TrimHorizon)
+            .send()
+            .await
+            .expect("iterator")
+            .shard_iterator;
+        while let Some(it) = iterator {
+            let got = kinesis
+                .get_records()
+                .shard_iterator(it)
+                .send()
+                .await
+                .expect("records");
+            if got.records().is_empty() {
+                break;
+            }
+            out.extend(got.records().iter().map(|r| {
+                (
+                    shard.shard_id().to_owned(),
+                    r.sequence_number().to_owned(),
+                    String::from_utf8_lossy(r.data().as_ref()).into_owned(),
+                )
+            }));
+            iterator = got.next_shard_iterator;
+        }
+    }
+    out
+}
+
 /// Receives everything left, each message once (a long visibility timeout), deleting as it
 /// goes: a FIFO group stays locked while any of its messages is in flight.
 async fn drain(sqs: &Client, url: &str) -> Vec<(String, u32)> {
@@ -258,9 +359,14 @@ async fn kill_nine_never_loses_an_acknowledged_change() {
     let ledger = Arc::new(Mutex::new(Ledger::default()));
     let mut dice = Dice(0x5eed_cafe_f00d);
     for round in 0..ROUNDS {
-        let Running { mut child, sqs } = spawn_child(&dir.0, None);
+        let Running {
+            mut child,
+            sqs,
+            kinesis,
+        } = spawn_child(&dir.0, None);
         let (standard, fifo) = create_queues(&sqs).await;
-        let mut workers = Vec::new();
+        create_stream(&kinesis).await;
+        let mut workers = vec![tokio::spawn(put_records(kinesis, round, ledger.clone()))];
         for worker in 0..3 {
             for (url, is_fifo) in [(&standard, false), (&fifo, true)] {
                 workers.push(tokio::spawn(load(
@@ -284,7 +390,11 @@ async fn kill_nine_never_loses_an_acknowledged_change() {
         }
     }
 
-    let Running { mut child, sqs } = spawn_child(&dir.0, Some(2 * 3_600_000));
+    let Running {
+        mut child,
+        sqs,
+        kinesis,
+    } = spawn_child(&dir.0, Some(2 * 3_600_000));
     let (standard, fifo) = create_queues(&sqs).await;
     let ledger = std::mem::take(&mut *ledger.lock().expect("ledger"));
     let mut present = HashMap::new();
@@ -338,6 +448,29 @@ async fn kill_nine_never_loses_an_acknowledged_change() {
         sorted.sort_unstable();
         assert_eq!(order, &sorted, "FIFO group {group} out of order");
     }
+    let stored = read_stream(&kinesis).await;
+    let mut last_in_shard: HashMap<&str, &str> = HashMap::new();
+    for (shard, seq, _) in &stored {
+        if let Some(previous) = last_in_shard.insert(shard, seq) {
+            assert!(previous < seq.as_str(), "{shard}: {seq} after {previous}");
+        }
+    }
+    let by_seq: HashMap<(&str, &str), &str> = stored
+        .iter()
+        .map(|(shard, seq, data)| ((shard.as_str(), seq.as_str()), data.as_str()))
+        .collect();
+    for ((shard, seq), data) in &ledger.records {
+        assert_eq!(
+            by_seq.get(&(shard.as_str(), seq.as_str())),
+            Some(&data.as_str()),
+            "acknowledged record {data} ({shard} {seq})"
+        );
+    }
+    assert!(
+        ledger.records.len() > 100,
+        "too few Kinesis records to tell: {}",
+        ledger.records.len()
+    );
     assert!(
         ledger.sent.len() > 100 && ledger.deleted.len() > 10 && kept > 10,
         "the load was too light to tell: {} sent, {} deleted, {kept} kept",
@@ -345,10 +478,12 @@ async fn kill_nine_never_loses_an_acknowledged_change() {
         ledger.deleted.len()
     );
     eprintln!(
-        "{ROUNDS} kills: {} sends acknowledged, {} deletes acknowledged, {kept} kept, {} present after the last restart",
+        "{ROUNDS} kills: {} sends acknowledged, {} deletes acknowledged, {kept} kept, {} present after the last restart; {} Kinesis records acknowledged, {} stored",
         ledger.sent.len(),
         ledger.deleted.len(),
-        present.len()
+        present.len(),
+        ledger.records.len(),
+        stored.len()
     );
     child.kill().expect("SIGKILL");
     child.wait().expect("reaped");

@@ -196,7 +196,7 @@ impl ServerBuilder {
         };
         if let Some(store) = &store {
             let started = store
-                .restore(&state.sqs, &state.sns, state.clock.now())
+                .restore(&state.sqs, &state.sns, &state.kinesis, state.clock.now())
                 .and_then(|()| store.start());
             if let Err(e) = started {
                 stop(scheduler, Some(store.clone())).await;
@@ -264,7 +264,7 @@ impl ServerBuilder {
             },
             store.as_ref().map(|s| s.sns_journal()).unwrap_or_default(),
         );
-        let kinesis = sluice_kinesis::KinesisService::new(
+        let kinesis = sluice_kinesis::KinesisService::with_journal(
             &runtime,
             sluice_kinesis::Config {
                 create_delay_ms: settings.kinesis_status_delay_ms,
@@ -275,6 +275,10 @@ impl ServerBuilder {
                 max_retained_bytes: settings.kinesis_max_retained_bytes,
                 ..sluice_kinesis::Config::default()
             },
+            store
+                .as_ref()
+                .map(|s| s.kinesis_journal())
+                .unwrap_or_default(),
         );
         if settings.housekeeping {
             let (queues, streams) = (sqs.clone(), kinesis.clone());

@@ -30,6 +30,7 @@ impl Registry {
         &self,
         r: ConsumerRef<'_>,
         now: Timestamp,
+        change: bool,
         f: impl FnOnce(&mut Stream, usize) -> Result<R, KinesisError>,
     ) -> Result<R, KinesisError> {
         let (key, name, secs) = match r {
@@ -39,7 +40,7 @@ impl Registry {
             }
             ConsumerRef::Name { stream, name } => (stream.clone(), name.to_owned(), None),
         };
-        self.with_stream(&key, now, |stream| {
+        let find = |stream: &mut Stream| {
             let found = stream
                 .consumers
                 .iter()
@@ -48,7 +49,12 @@ impl Registry {
                 Some(i) => f(stream, i),
                 None => Err(consumer_not_found(&name, &key)),
             }
-        })
+        };
+        if change {
+            self.change_stream(&key, now, find)
+        } else {
+            self.with_stream(&key, now, find)
+        }
     }
 
     /// RegisterStreamConsumer.
@@ -62,7 +68,7 @@ impl Registry {
         validate_name("consumerName", name)?;
         validate_tags(&tags, &BTreeMap::new())?;
         let delay = self.config.consumer_delay_ms;
-        self.with_stream(stream, now, |s| {
+        self.change_stream(stream, now, |s| {
             s.require_readable()?;
             if s.consumers.iter().any(|c| c.name == name) {
                 return Err(KinesisError::ResourceInUse(format!(
@@ -116,7 +122,7 @@ impl Registry {
         r: ConsumerRef<'_>,
         now: Timestamp,
     ) -> Result<ConsumerDescription, KinesisError> {
-        self.with_consumer(r, now, |stream, i| {
+        self.with_consumer(r, now, false, |stream, i| {
             let key = &stream.key;
             stream
                 .consumers
@@ -133,7 +139,7 @@ impl Registry {
         now: Timestamp,
     ) -> Result<(), KinesisError> {
         let delay = self.config.consumer_delay_ms;
-        let key = self.with_consumer(r, now, |stream, i| {
+        let key = self.with_consumer(r, now, true, |stream, i| {
             if let Some(c) = stream.consumers.get_mut(i) {
                 c.status = ConsumerStatus::Deleting;
                 c.status_until = now.plus_millis(delay);
@@ -186,6 +192,7 @@ impl Registry {
         self.with_consumer(
             ConsumerRef::Arn(consumer_arn),
             now,
+            false,
             |stream, i| match stream.consumers.get(i) {
                 Some(c) if c.status == ConsumerStatus::Active => Ok(stream.key.clone()),
                 Some(c) => Err(KinesisError::ResourceInUse(format!(

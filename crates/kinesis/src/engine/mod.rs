@@ -12,6 +12,7 @@ mod error;
 mod fan_out;
 mod hashkey;
 mod iterator;
+mod journal;
 mod listing;
 mod names;
 mod reading;
@@ -23,6 +24,7 @@ mod seqnum;
 mod settings;
 mod shard;
 mod shard_log;
+mod snapshot;
 mod stream;
 mod throttle;
 mod values;
@@ -36,6 +38,10 @@ pub use consumer::{ConsumerDescription, ConsumerRef, ConsumerStatus, MAX_CONSUME
 pub use error::{java_date, KinesisError, Violations};
 pub use hashkey::{parse_hash_key, partition_key_hash, split_evenly, HashKeyRange};
 pub use iterator::{ShardIterator, StartingPosition, ITERATOR_TTL_MS};
+pub use journal::{
+    AppendedRecord, AppendedRecords, Change, ConsumerRecord, KinesisJournal, ShardRecord,
+    StreamRecord,
+};
 pub use listing::{ListShards, ShardFilter, ShardList, NEXT_TOKEN_TTL_MS};
 pub use names::{
     consumer_arn, name_violations, parse_consumer_arn, parse_shard_id, shard_id, stream_id,

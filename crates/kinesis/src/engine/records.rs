@@ -2,6 +2,9 @@
 //! range holds its explicit hash key or the MD5 of its partition key, and gets the next
 //! stream-wide counter as its sequence number.
 
+use std::sync::Arc;
+
+use super::journal::{AppendedRecord, AppendedRecords, Change};
 use bytes::Bytes;
 use sluice_core::Timestamp;
 
@@ -329,6 +332,7 @@ fn append(
     throttling: bool,
     room: &mut u64,
     now: Timestamp,
+    journaled: Option<&mut Vec<AppendedRecord>>,
 ) -> Result<(u32, u64), KinesisError> {
     let PreparedRecord { entry: e, hash } = record;
     let index = stream
@@ -366,6 +370,14 @@ fn append(
         .records
         .push(counter, now, &e.partition_key, &e.data, encryption);
     stream.counter = counter;
+    if let Some(journaled) = journaled {
+        journaled.push(AppendedRecord {
+            shard: index,
+            counter,
+            partition_key: e.partition_key,
+            data: e.data,
+        });
+    }
     Ok((index, counter))
 }
 
@@ -391,10 +403,32 @@ impl Registry {
             let now = now.max(stream.last_write);
             stream.last_write = now;
             let mut room = self.retained_room();
+            let mut journaled = stream.journal.is_on().then(Vec::new);
             let results: Vec<_> = records
                 .into_iter()
-                .map(|record| append(stream, record, throttling, &mut room, now))
+                .map(|record| {
+                    append(
+                        stream,
+                        record,
+                        throttling,
+                        &mut room,
+                        now,
+                        journaled.as_mut(),
+                    )
+                })
                 .collect();
+            if let Some(records) = journaled.filter(|r| !r.is_empty()) {
+                let encryption = stream.encryption;
+                let arn = Arc::from(stream.key.arn());
+                stream.journal.record(|| {
+                    Change::RecordsAppended(Arc::new(AppendedRecords {
+                        arn,
+                        arrival: now,
+                        encryption,
+                        records,
+                    }))
+                });
+            }
             let appended = Appended {
                 epoch: stream.epoch(),
                 encryption: stream.encryption,

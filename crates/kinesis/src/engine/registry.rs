@@ -14,11 +14,12 @@ use tokio::sync::Notify;
 use super::account::AccountSettings;
 use super::codec::{TokenReader, TokenWriter};
 use super::error::KinesisError;
+use super::journal::{Change, KinesisJournal, StreamRecord};
 use super::names::{parse_shard_id, StreamKey};
 use super::stream::{
     Stream, StreamDescription, StreamDescriptionSummary, StreamMode, StreamStatus, WarmThroughput,
 };
-use super::values::validate_tags;
+use super::values::{validate_tags, EncryptionType};
 
 /// How the engine behaves; `Default` is instant status changes and AWS's default limits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,13 +159,15 @@ pub struct Registry {
     /// they check (shard limit, streams CREATING, on-demand streams) cannot change under
     /// them.
     control: Mutex<()>,
+    /// Where stream changes are recorded; every stream gets a copy.
+    journal: KinesisJournal,
 }
 
 impl Registry {
     /// Ends a stream's CREATING or UPDATING phase, and its consumers' CREATING, at once:
     /// streams a config file declares are ready before Sluice serves.
     pub fn activate(&self, key: &StreamKey, now: Timestamp) {
-        let _ = self.with_stream(key, now, |stream| {
+        let _ = self.change_stream(key, now, |stream| {
             if matches!(
                 stream.status,
                 StreamStatus::Creating | StreamStatus::Updating
@@ -214,6 +217,72 @@ impl Registry {
         }
     }
 
+    /// A registry recording every change to its streams in `journal`.
+    pub fn with_journal(mut self, journal: KinesisJournal) -> Registry {
+        self.journal = journal;
+        self
+    }
+
+    /// Puts a stored stream back (restore), without records; they follow through
+    /// [`Registry::restore_records`].
+    pub fn restore_stream(&self, record: &StreamRecord) -> Result<(), String> {
+        let mut stream = Stream::from_record(record)?;
+        stream.journal = self.journal.clone();
+        let key = stream.key.clone();
+        self.streams_write()
+            .insert(key, Arc::new(StreamCell::new(stream)));
+        Ok(())
+    }
+
+    /// Appends stored records to a restored stream's shard, in counter order; the stream's
+    /// counter continues after them, so sequence numbers never repeat.
+    pub fn restore_records<'a>(
+        &self,
+        key: &StreamKey,
+        shard: u32,
+        arrival: Timestamp,
+        encryption: EncryptionType,
+        records: impl IntoIterator<Item = (u64, &'a str, &'a [u8])>,
+    ) -> Result<(), String> {
+        let cell = self
+            .cell(key)
+            .ok_or("records of a stream that is not stored")?;
+        let mut stream = cell.lock();
+        let stream = &mut *stream;
+        let Some(target) = stream.shards.get_mut(&shard) else {
+            // The shard expired (closed past retention) after these records were written.
+            return Ok(());
+        };
+        let mut added = 0;
+        for (counter, partition_key, data) in records {
+            if target
+                .records
+                .back_counter()
+                .is_some_and(|last| counter <= last)
+            {
+                continue;
+            }
+            target
+                .records
+                .push(counter, arrival, partition_key, data, encryption);
+            added += (partition_key.len() + data.len()) as u64;
+            stream.counter = stream.counter.max(counter);
+        }
+        stream.last_write = stream.last_write.max(arrival);
+        stream.retained_bytes += added;
+        self.retained.fetch_add(added, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Applies retention and the passing of time to every restored stream.
+    pub fn settle_restored(&self, now: Timestamp) {
+        self.sweep(now);
+        for (_, cell) in self.cells(|_| true) {
+            let stream = cell.lock();
+            cell.recount(&stream);
+        }
+    }
+
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -233,6 +302,11 @@ impl Registry {
     pub fn reset(&self) {
         let _control = self.control();
         let cells = std::mem::take(&mut *self.streams_write());
+        for key in cells.keys() {
+            self.journal.record(|| Change::StreamDeleted {
+                arn: Arc::from(key.arn()),
+            });
+        }
         lock(&self.accounts).clear();
         self.retained.store(0, Ordering::Relaxed);
         for cell in cells.values() {
@@ -273,6 +347,9 @@ impl Registry {
         let removed = streams.get(key).is_some_and(|c| Arc::ptr_eq(c, cell));
         if removed {
             streams.remove(key);
+            self.journal.record(|| Change::StreamDeleted {
+                arn: Arc::from(key.arn()),
+            });
         }
         drop(streams);
         if removed {
@@ -305,11 +382,34 @@ impl Registry {
         self.with_cell(key, now, |_, stream| f(stream))
     }
 
+    /// `with_stream` for calls that change the stream's configuration: on success the
+    /// changed configuration is recorded.
+    pub(crate) fn change_stream<R>(
+        &self,
+        key: &StreamKey,
+        now: Timestamp,
+        f: impl FnOnce(&mut Stream) -> Result<R, KinesisError>,
+    ) -> Result<R, KinesisError> {
+        self.access(key, now, true, |_, stream| f(stream))
+    }
+
     /// `with_stream` that also hands `f` the cell (to wake its waiters).
     pub(crate) fn with_cell<R>(
         &self,
         key: &StreamKey,
         now: Timestamp,
+        f: impl FnOnce(&StreamCell, &mut Stream) -> Result<R, KinesisError>,
+    ) -> Result<R, KinesisError> {
+        self.access(key, now, false, f)
+    }
+
+    /// Runs `f` on the settled stream under its lock; `save`: record the configuration
+    /// after `f` succeeds.
+    fn access<R>(
+        &self,
+        key: &StreamKey,
+        now: Timestamp,
+        save: bool,
         f: impl FnOnce(&StreamCell, &mut Stream) -> Result<R, KinesisError>,
     ) -> Result<R, KinesisError> {
         let cell = self
@@ -324,6 +424,10 @@ impl Registry {
         let before = stream.retained_bytes;
         stream.settle(now);
         let out = f(&cell, &mut stream);
+        if save && out.is_ok() {
+            self.journal
+                .record(|| Change::StreamSaved(Arc::new(stream.to_record())));
+        }
         // Only this call changed the stream's bytes, and under its lock: the delta is exact.
         let after = stream.retained_bytes;
         if after >= before {
@@ -343,7 +447,7 @@ impl Registry {
         f: impl FnOnce(&mut Stream) -> Result<R, KinesisError>,
     ) -> Result<R, KinesisError> {
         let _control = self.control();
-        self.with_cell(key, now, |cell, stream| {
+        self.access(key, now, true, |cell, stream| {
             let out = f(stream);
             cell.recount(stream);
             // Subscriptions to closed shards send their last event.
@@ -472,6 +576,9 @@ impl Registry {
             current_mibps: 0,
         });
         stream.settle(now);
+        stream.journal = self.journal.clone();
+        self.journal
+            .record(|| Change::StreamCreated(Arc::new(stream.to_record())));
         self.streams_write()
             .insert(key.clone(), Arc::new(StreamCell::new(stream)));
         Ok(())

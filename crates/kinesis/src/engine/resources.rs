@@ -94,7 +94,7 @@ impl Registry {
             .get(&(key.account.clone(), key.region.clone()))
             .is_some_and(|a| a.enabled(now));
         let delay = self.config.update_delay_ms;
-        self.with_stream(key, now, |s| {
+        self.change_stream(key, now, |s| {
             s.require_active()?;
             if s.mode != StreamMode::OnDemand {
                 return Err(KinesisError::InvalidArgument(format!(
@@ -131,20 +131,30 @@ impl Registry {
         &self,
         arn: &str,
         now: Timestamp,
+        change: bool,
         f: impl FnOnce(&mut Option<String>, &mut BTreeMap<String, String>) -> Result<T, KinesisError>,
     ) -> Result<T, KinesisError> {
         match resource_of(arn)? {
-            Resource::Stream(key) => self.with_stream(&key, now, |s| f(&mut s.policy, &mut s.tags)),
-            Resource::Consumer(arn) => self.with_consumer(ConsumerRef::Arn(&arn), now, |s, i| {
-                let key = s.key.clone();
-                let c = s.consumers.get_mut(i).ok_or_else(|| {
-                    KinesisError::ResourceNotFound(format!(
-                        "Consumer {arn} under stream {} not found.",
-                        key.arn()
-                    ))
-                })?;
-                f(&mut c.policy, &mut c.tags)
-            }),
+            Resource::Stream(key) => {
+                let f = |s: &mut super::stream::Stream| f(&mut s.policy, &mut s.tags);
+                if change {
+                    self.change_stream(&key, now, f)
+                } else {
+                    self.with_stream(&key, now, f)
+                }
+            }
+            Resource::Consumer(arn) => {
+                self.with_consumer(ConsumerRef::Arn(&arn), now, change, |s, i| {
+                    let key = s.key.clone();
+                    let c = s.consumers.get_mut(i).ok_or_else(|| {
+                        KinesisError::ResourceNotFound(format!(
+                            "Consumer {arn} under stream {} not found.",
+                            key.arn()
+                        ))
+                    })?;
+                    f(&mut c.policy, &mut c.tags)
+                })
+            }
         }
     }
 
@@ -160,7 +170,7 @@ impl Registry {
                 "Policy must not be empty.".into(),
             ));
         }
-        self.with_resource(arn, now, |slot, _| {
+        self.with_resource(arn, now, true, |slot, _| {
             *slot = Some(policy.to_owned());
             Ok(())
         })
@@ -172,12 +182,12 @@ impl Registry {
         arn: &str,
         now: Timestamp,
     ) -> Result<Option<String>, KinesisError> {
-        self.with_resource(arn, now, |slot, _| Ok(slot.clone()))
+        self.with_resource(arn, now, false, |slot, _| Ok(slot.clone()))
     }
 
     /// DeleteResourcePolicy; ResourceNotFound when the resource has none.
     pub fn delete_resource_policy(&self, arn: &str, now: Timestamp) -> Result<(), KinesisError> {
-        self.with_resource(arn, now, |slot, _| {
+        self.with_resource(arn, now, true, |slot, _| {
             slot.take().map(|_| ()).ok_or_else(|| {
                 KinesisError::ResourceNotFound(format!("No resource policy found for {arn}."))
             })
@@ -191,7 +201,7 @@ impl Registry {
         tags: BTreeMap<String, String>,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        self.with_resource(arn, now, |_, existing| {
+        self.with_resource(arn, now, true, |_, existing| {
             validate_tags(&tags, existing)?;
             existing.extend(tags);
             Ok(())
@@ -205,7 +215,7 @@ impl Registry {
         keys: &[String],
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        self.with_resource(arn, now, |_, existing| {
+        self.with_resource(arn, now, true, |_, existing| {
             for k in keys {
                 existing.remove(k);
             }
@@ -219,7 +229,7 @@ impl Registry {
         arn: &str,
         now: Timestamp,
     ) -> Result<Vec<(String, String)>, KinesisError> {
-        self.with_resource(arn, now, |_, existing| {
+        self.with_resource(arn, now, false, |_, existing| {
             Ok(existing
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))

@@ -32,7 +32,7 @@ impl Registry {
         tags: BTreeMap<String, String>,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        self.with_stream(key, now, |s| {
+        self.change_stream(key, now, |s| {
             check_tag_characters(tags.iter().flat_map(|(k, v)| [k.as_str(), v.as_str()]))?;
             validate_tags(&tags, &s.tags)?;
             s.tags.extend(tags);
@@ -47,7 +47,7 @@ impl Registry {
         keys: &[String],
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        self.with_stream(key, now, |s| {
+        self.change_stream(key, now, |s| {
             check_tag_characters(keys.iter().map(String::as_str))?;
             for k in keys {
                 s.tags.remove(k);
@@ -87,7 +87,7 @@ impl Registry {
         hours: u32,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        self.with_stream(key, now, |s| {
+        self.change_stream(key, now, |s| {
             s.require_active()?;
             if hours > MAX_RETENTION_HOURS {
                 return Err(KinesisError::InvalidArgument(format!(
@@ -114,7 +114,7 @@ impl Registry {
         hours: u32,
         now: Timestamp,
     ) -> Result<(), KinesisError> {
-        self.with_stream(key, now, |s| {
+        self.change_stream(key, now, |s| {
             s.require_active()?;
             if hours < MIN_RETENTION_HOURS {
                 return Err(KinesisError::InvalidArgument(format!(
@@ -159,7 +159,7 @@ impl Registry {
             ));
         }
         let delay = self.config.update_delay_ms;
-        self.with_stream(key, now, |s| {
+        self.change_stream(key, now, |s| {
             s.require_active()?;
             if enable {
                 s.encryption = EncryptionType::Kms;
@@ -195,7 +195,7 @@ impl Registry {
                 KinesisError::InvalidArgument(format!("Invalid shard level metric {m}."))
             })?);
         }
-        self.with_stream(key, now, |s| {
+        self.change_stream(key, now, |s| {
             s.require_active()?;
             let current = s.metrics.iter().copied().collect();
             for m in parsed {
@@ -223,7 +223,7 @@ impl Registry {
         now: Timestamp,
     ) -> Result<(), KinesisError> {
         let delay = self.config.update_delay_ms;
-        self.with_stream(key, now, |s| {
+        self.change_stream(key, now, |s| {
             s.require_active()?;
             if s.mode == mode {
                 return Ok(());
@@ -253,7 +253,7 @@ impl Registry {
     ) -> Result<(), KinesisError> {
         validate_max_record_size(kib)?;
         let delay = self.config.update_delay_ms;
-        self.with_stream(key, now, |s| {
+        self.change_stream(key, now, |s| {
             s.require_active()?;
             s.max_record_size_kib = kib;
             s.begin_update(now, delay);

@@ -259,6 +259,14 @@ impl ShardLog {
         }
     }
 
+    /// The counter of the newest record.
+    pub(crate) fn back_counter(&self) -> Option<u64> {
+        self.len
+            .checked_sub(1)
+            .and_then(|i| self.get(i))
+            .map(|r| r.counter)
+    }
+
     pub(crate) fn front(&self) -> Option<StoredRecord<'_>> {
         self.get(0)
     }

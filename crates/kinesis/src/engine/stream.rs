@@ -3,12 +3,14 @@
 //! the public enums and the description types DescribeStream / DescribeStreamSummary return.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use sluice_core::Timestamp;
 
 use super::consumer::Consumer;
 use super::error::KinesisError;
 use super::hashkey::{split_evenly, HashKeyRange};
+use super::journal::{Change, KinesisJournal};
 use super::names::{stream_id, StreamKey};
 use super::shard::Shard;
 use super::values::EncryptionType;
@@ -177,6 +179,8 @@ pub(crate) struct Stream {
     pub last_write: Timestamp,
     /// Bytes (data and partition keys) of the records held, for the process-wide cap.
     pub retained_bytes: u64,
+    /// Where trimming is recorded (nowhere without a data dir).
+    pub journal: KinesisJournal,
 }
 
 impl Stream {
@@ -210,6 +214,7 @@ impl Stream {
             scalings: VecDeque::new(),
             last_write: now,
             retained_bytes: 0,
+            journal: KinesisJournal::default(),
         };
         for range in split_evenly(shards) {
             stream.add_shard(range, Vec::new(), now);
@@ -269,15 +274,30 @@ impl Stream {
         }
         let retention = self.retention_ms();
         let mut freed = 0;
+        let (journal, key) = (&self.journal, &self.key);
+        let trimmed = |shard: u32, below: u64| {
+            journal.record(|| Change::Trimmed {
+                arn: Arc::from(key.arn()),
+                shard,
+                below,
+            })
+        };
         self.shards.retain(|_, s| {
             let expired = s.expired(now, retention);
             if expired {
                 freed += s.retained_bytes();
+                trimmed(s.index, u64::MAX);
             }
             !expired
         });
         for shard in self.shards.values_mut() {
-            freed += shard.trim(now, retention);
+            let bytes = shard.trim(now, retention);
+            if bytes > 0 {
+                freed += bytes;
+                // Everything before the oldest record kept is gone (all of it if none is).
+                let below = shard.records.front().map_or(u64::MAX, |r| r.counter);
+                trimmed(shard.index, below);
+            }
         }
         self.retained_bytes = self.retained_bytes.saturating_sub(freed);
         for consumer in &mut self.consumers {

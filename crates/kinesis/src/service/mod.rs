@@ -29,8 +29,17 @@ pub struct KinesisService {
 impl KinesisService {
     /// The service on the runtime's clock.
     pub fn new(runtime: &Runtime, config: Config) -> KinesisService {
+        KinesisService::with_journal(runtime, config, crate::engine::KinesisJournal::default())
+    }
+
+    /// [`KinesisService::new`], recording every change to streams in `journal`.
+    pub fn with_journal(
+        runtime: &Runtime,
+        config: Config,
+        journal: crate::engine::KinesisJournal,
+    ) -> KinesisService {
         KinesisService {
-            registry: Arc::new(Registry::new(config)),
+            registry: Arc::new(Registry::new(config).with_journal(journal)),
             clock: runtime.clock().clone(),
             scheduler: runtime.scheduler.clone(),
             subscriptions: Arc::default(),
@@ -50,6 +59,11 @@ impl KinesisService {
 
     /// Drops records past retention and forgets streams whose deletion has completed (the
     /// housekeeping pass).
+    /// The engine, for restoring stored streams.
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+
     pub fn sweep(&self) {
         self.with(|r, now| r.sweep(now));
     }

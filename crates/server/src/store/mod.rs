@@ -4,6 +4,7 @@
 //! changes through, and an answer waits for the commit of everything it could have seen.
 //! See DESIGN.md, "Durable state: write-through behind a port".
 
+mod kinesis;
 mod lock;
 mod schema;
 mod sns;
@@ -16,6 +17,8 @@ use std::thread::JoinHandle;
 
 use rusqlite::{Connection, OpenFlags};
 use sluice_core::{Journal, Timestamp};
+use sluice_kinesis::engine::KinesisJournal;
+use sluice_kinesis::KinesisService;
 use sluice_sns::engine::SnsJournal;
 use sluice_sns::SnsService;
 use sluice_sqs::engine::SqsJournal;
@@ -24,7 +27,7 @@ use sluice_sqs::SqsService;
 use crate::config::Durability;
 use lock::DirLock;
 pub(crate) use writer::NotDurable;
-use writer::{Shared, SnsLog, SqsLog};
+use writer::{KinesisLog, Shared, SnsLog, SqsLog};
 
 /// The database file inside the data dir.
 const DB_FILE: &str = "sluice.db";
@@ -92,11 +95,17 @@ impl Store {
         Journal::to(Arc::new(SnsLog(self.shared.clone())))
     }
 
+    /// The change log the Kinesis engine records into.
+    pub(crate) fn kinesis_journal(&self) -> KinesisJournal {
+        Journal::to(Arc::new(KinesisLog(self.shared.clone())))
+    }
+
     /// Reads the stored state into fresh services (before the port opens).
     pub(crate) fn restore(
         &self,
         sqs: &SqsService,
         sns: &SnsService,
+        kinesis: &KinesisService,
         now: Timestamp,
     ) -> Result<(), String> {
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
@@ -108,12 +117,15 @@ impl Store {
         let failed = |e: String| format!("cannot restore from {}: {e}", self.path.display());
         let restored = sqs::restore(conn, sqs, now).map_err(failed)?;
         let topics = sns::restore(conn, sns, now).map_err(failed)?;
+        let streams = kinesis::restore(conn, kinesis, now).map_err(failed)?;
         tracing::info!(
             path = %self.path.display(),
             queues = restored.queues,
             messages = restored.messages,
             topics = topics.topics,
             subscriptions = topics.subscriptions,
+            streams = streams.streams,
+            records = streams.records,
             millis = started.elapsed().as_millis() as u64,
             "restored durable state"
         );
@@ -184,11 +196,12 @@ pub fn check(dir: &Path) -> Result<String, String> {
         .map_err(|e| fail(e.to_string()))
     };
     Ok(format!(
-        "{}: ok (schema version {version}; {} queues, {} messages, {} topics, {} subscriptions)",
+        "{}: ok (schema version {version}; {} queues, {} messages, {} topics, {} subscriptions, {} streams)",
         path.display(),
         count("sqs_queue")?,
         count("sqs_message")?,
         count("sns_topic")?,
-        count("sns_subscription")?
+        count("sns_subscription")?,
+        count("kinesis_stream")?
     ))
 }

@@ -8,7 +8,7 @@ use rusqlite::{Connection, OptionalExtension};
 pub(crate) const VERSION: u32 = 1;
 
 /// Version 1: SQS queues, messages and FIFO deduplication ids; SNS topics, subscriptions
-/// and FIFO deduplication ids.
+/// and FIFO deduplication ids; Kinesis streams and records.
 const V1: &str = "
 CREATE TABLE sqs_queue (
     uid INTEGER PRIMARY KEY,
@@ -82,6 +82,20 @@ CREATE TABLE sns_dedup (
     expires INTEGER NOT NULL
 );
 CREATE INDEX sns_dedup_by_expiry ON sns_dedup (topic_arn, expires);
+CREATE TABLE kinesis_stream (
+    arn TEXT PRIMARY KEY,
+    config TEXT NOT NULL
+);
+CREATE TABLE kinesis_records (
+    stream TEXT NOT NULL,
+    shard INTEGER NOT NULL,
+    first_counter INTEGER NOT NULL,
+    last_counter INTEGER NOT NULL,
+    arrival INTEGER NOT NULL,
+    encryption TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    PRIMARY KEY (stream, shard, first_counter)
+);
 ";
 
 /// Migrations by the version they produce: `MIGRATIONS[0]` makes version 1.

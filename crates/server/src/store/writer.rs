@@ -16,6 +16,7 @@ use tokio::sync::watch;
 pub(crate) enum Change {
     Sqs(sluice_sqs::engine::Change),
     Sns(sluice_sns::engine::Change),
+    Kinesis(sluice_kinesis::engine::Change),
 }
 
 #[derive(Debug, Default)]
@@ -139,6 +140,7 @@ fn commit(conn: &mut Connection, batch: &[Change]) -> rusqlite::Result<()> {
         match change {
             Change::Sqs(change) => sqs.apply(&tx, change)?,
             Change::Sns(change) => sns.apply(&tx, change)?,
+            Change::Kinesis(change) => super::kinesis::apply(&tx, change)?,
         }
     }
     sqs.finish(&tx)?;
@@ -153,6 +155,16 @@ pub(crate) struct SqsLog(pub(crate) Arc<Shared>);
 impl ChangeLog<sluice_sqs::engine::Change> for SqsLog {
     fn record(&self, change: sluice_sqs::engine::Change) {
         self.0.submit(Change::Sqs(change));
+    }
+}
+
+/// The Kinesis engine's change log.
+#[derive(Debug)]
+pub(crate) struct KinesisLog(pub(crate) Arc<Shared>);
+
+impl ChangeLog<sluice_kinesis::engine::Change> for KinesisLog {
+    fn record(&self, change: sluice_kinesis::engine::Change) {
+        self.0.submit(Change::Kinesis(change));
     }
 }
 
