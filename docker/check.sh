@@ -80,6 +80,7 @@ if ldd "$work/sluice" 2>&1 | grep -q '=>'; then
   fail "the binary is dynamically linked: $(ldd "$work/sluice" | head -n 3)"
 fi
 cp docker/Dockerfile.prebuilt "$work/Dockerfile"
+mkdir -p "$work/data"
 echo "-- building the image"
 # The legacy builder needs no buildx plugin and, from scratch, no registry.
 DOCKER_BUILDKIT=0 docker build -q -t sluice:check "$work" >/dev/null 2>"$work/build.log" \
@@ -147,6 +148,32 @@ queue_url="$(sqs CreateQueue '{"QueueName":"moved"}' | sed -n 's/.*"QueueUrl":"\
 docker rm -f "$container" >/dev/null
 container=""
 echo "LocalStack variables: GATEWAY_LISTEN and LOCALSTACK_HOST override the image's defaults ($queue_url)"
+
+# --- a data dir on a named volume: a message survives the container being killed
+volume="sluice-check-$$"
+container="$(docker run -d -v "$volume:/data" -e SLUICE_DATA_DIR=/data -p 127.0.0.1::4566 sluice:check)"
+wait_ready() {
+  url="http://127.0.0.1:$(docker port "$container" 4566/tcp | head -n 1 | sed 's/.*://')"
+  for _ in $(seq 1 200); do
+    curl -sf "$url/health" >/dev/null 2>&1 && return 0
+    sleep 0.025
+  done
+  docker logs "$container" >&2
+  fail "no answer on $url/health with a data dir"
+}
+wait_ready
+queue_url="$(sqs CreateQueue '{"QueueName":"kept"}' | sed -n 's/.*"QueueUrl":"\([^"]*\)".*/\1/p')"
+sqs SendMessage "{\"QueueUrl\":\"$queue_url\",\"MessageBody\":\"survives kill -9\"}" | grep -q MessageId \
+  || { docker logs "$container" >&2; fail "SendMessage with a data dir"; }
+docker kill "$container" >/dev/null
+docker start "$container" >/dev/null
+wait_ready
+sqs ReceiveMessage "{\"QueueUrl\":\"$queue_url\"}" | grep -q '"Body":"survives kill -9"' \
+  || { docker logs "$container" >&2; fail "the message did not survive docker kill + docker start"; }
+docker rm -f "$container" >/dev/null
+docker volume rm "$volume" >/dev/null
+container=""
+echo "data dir: a message sent before docker kill (SIGKILL) was received after docker start"
 
 # --- the compose scenario: the README's compose file, the app container a static SDK client
 if ! command -v docker-compose >/dev/null 2>&1; then

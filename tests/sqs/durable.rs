@@ -620,3 +620,44 @@ async fn files_of_a_newer_version_or_corrupt_files_are_refused_never_replaced() 
     let err = sluice::check_data_dir(&dir.0).expect_err("check fails");
     assert!(err.contains(&db.display().to_string()), "{err}");
 }
+
+#[tokio::test]
+async fn an_exported_state_is_imported_into_another_data_dir() {
+    let (source, target) = (TempDir::new("export"), TempDir::new("import"));
+    let file = source.0.join("known-state.db");
+    let (server, sqs) = start(&source.0, START).await;
+    let queue = sqs
+        .create_queue()
+        .queue_name("seeded")
+        .send()
+        .await
+        .expect("create")
+        .queue_url
+        .expect("url");
+    sqs.send_message()
+        .queue_url(&queue)
+        .message_body("from the snapshot")
+        .send()
+        .await
+        .expect("send");
+    // Exported while the server runs: the file holds every acknowledged change.
+    let summary = sluice::export_data_dir(&source.0, &file).expect("export");
+    assert!(summary.contains("1 queues, 1 messages"), "{summary}");
+    server.shutdown().await;
+
+    let (busy, _) = start(&target.0, START).await;
+    let err = sluice::import_data_dir(&target.0, &file).expect_err("the dir is in use");
+    assert!(err.contains("is in use"), "{err}");
+    busy.shutdown().await;
+    sluice::import_data_dir(&target.0, &file).expect("import");
+    let (server, sqs) = start(&target.0, START + 1_000).await;
+    let queue = url(&sqs, "seeded").await;
+    let got = sqs
+        .receive_message()
+        .queue_url(&queue)
+        .send()
+        .await
+        .expect("receive");
+    assert_eq!(got.messages()[0].body(), Some("from the snapshot"));
+    server.shutdown().await;
+}

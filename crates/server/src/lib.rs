@@ -43,8 +43,8 @@ pub use bootstrap::{Bootstrap, ConfigFile};
 pub use config::{ClockMode, Settings};
 pub use localstack_env::localstack_settings;
 use state::AppState;
-pub use store::check as check_data_dir;
 use store::Store;
+pub use store::{check as check_data_dir, export as export_data_dir, import as import_data_dir};
 
 /// How often idle queues are swept for expired messages. Correctness never depends on it:
 /// every operation applies expiry itself; the sweep only frees memory of untouched queues.

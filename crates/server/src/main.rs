@@ -79,8 +79,9 @@ struct Cli {
     #[arg(long, env = "SLUICE_WRITE_TIMEOUT_MS")]
     write_timeout_ms: Option<u64>,
     /// Keep state in this directory across restarts: queues and messages (with receive
-    /// counts and visibility) come back as they were. Every answer waits until its changes
-    /// are committed. One process per directory. Without it everything stays in memory.
+    /// counts and visibility), topics and subscriptions, streams and records come back as
+    /// they were. Every answer waits until its changes are committed. One process per
+    /// directory. Without it everything stays in memory.
     #[arg(long, env = "SLUICE_DATA_DIR")]
     data_dir: Option<String>,
     /// With --data-dir: what an acknowledged change survives. `process`: the process being
@@ -92,6 +93,20 @@ struct Cli {
     /// print a summary and exit 0, or 1 when it is unusable.
     #[arg(long, requires = "data_dir")]
     check: bool,
+    /// With --data-dir: write the data dir's whole state to this new file (one SQLite file,
+    /// consistent even while a server runs on the dir) and exit.
+    #[arg(long, requires = "data_dir", value_name = "FILE")]
+    export: Option<std::path::PathBuf>,
+    /// With --data-dir: make a file written by --export the data dir's state (replacing what
+    /// is there; refused while a server uses the dir) and exit. Test suites start from a known
+    /// state this way.
+    #[arg(
+        long,
+        requires = "data_dir",
+        value_name = "FILE",
+        conflicts_with = "export"
+    )]
+    import: Option<std::path::PathBuf>,
     /// Time source: `system` follows real time; `manual` stands still until
     /// `POST /_sluice/clock/advance` moves it (firing every timer on the way, in order)
     /// [default: system].
@@ -183,12 +198,22 @@ async fn run() -> anyhow::Result<()> {
     if cli.healthcheck {
         std::process::exit(if healthy(settings.port) { 0 } else { 1 });
     }
-    if cli.check {
+    let offline = match (&cli.export, &cli.import) {
+        (Some(to), _) => Some(("export", to.as_path())),
+        (_, Some(from)) => Some(("import", from.as_path())),
+        _ => cli.check.then_some(("check", std::path::Path::new(""))),
+    };
+    if let Some((task, file)) = offline {
         let dir = settings
             .data_dir
             .as_deref()
             .unwrap_or(std::path::Path::new("."));
-        match sluice::check_data_dir(dir) {
+        let done = match task {
+            "export" => sluice::export_data_dir(dir, file),
+            "import" => sluice::import_data_dir(dir, file),
+            _ => sluice::check_data_dir(dir),
+        };
+        match done {
             Ok(summary) => println!("{summary}"),
             Err(problem) => {
                 eprintln!("sluice: {problem}");

@@ -169,11 +169,60 @@ impl Store {
 /// `sluice --data-dir D --check`: verifies a data dir without serving it. Returns a summary,
 /// or every problem found.
 pub fn check(dir: &Path) -> Result<String, String> {
+    verify(&dir.join(DB_FILE))
+}
+
+/// `sluice --data-dir D --export FILE`: the whole state of a data dir as one SQLite file
+/// (consistent even while a server writes to the dir).
+pub fn export(dir: &Path, to: &Path) -> Result<String, String> {
     let path = dir.join(DB_FILE);
     if !path.is_file() {
         return Err(format!("{} does not exist", path.display()));
     }
+    if to.exists() {
+        return Err(format!("{} exists; export writes a new file", to.display()));
+    }
     let conn = open_db(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let target = to
+        .to_str()
+        .ok_or_else(|| format!("{} is not a UTF-8 path", to.display()))?;
+    conn.execute("VACUUM INTO ?1", [target])
+        .map_err(|e| format!("cannot export {} to {}: {e}", path.display(), to.display()))?;
+    verify(to)
+}
+
+/// `sluice --data-dir D --import FILE`: makes a file written by `--export` the data dir's
+/// state, replacing what was there. Refused while a server uses the dir, and for a file that
+/// does not verify.
+pub fn import(dir: &Path, from: &Path) -> Result<String, String> {
+    verify(from)?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create data dir {}: {e}", dir.display()))?;
+    let _lock = DirLock::acquire(dir)?;
+    let path = dir.join(DB_FILE);
+    for stale in ["-wal", "-shm"] {
+        let file = dir.join(format!("{DB_FILE}{stale}"));
+        if file.exists() {
+            std::fs::remove_file(&file)
+                .map_err(|e| format!("cannot remove {}: {e}", file.display()))?;
+        }
+    }
+    let staged = dir.join(format!("{DB_FILE}.import"));
+    std::fs::copy(from, &staged)
+        .and_then(|_| std::fs::rename(&staged, &path))
+        .map_err(|e| format!("cannot copy {} into {}: {e}", from.display(), dir.display()))?;
+    let mut conn = open_db(&path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    schema::migrate(&mut conn).map_err(|e| format!("{}: {e}", path.display()))?;
+    drop(conn);
+    verify(&path)
+}
+
+/// Integrity and schema version of a database file, and what it holds.
+fn verify(path: &Path) -> Result<String, String> {
+    if !path.is_file() {
+        return Err(format!("{} does not exist", path.display()));
+    }
+    let conn = open_db(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let fail = |e: String| format!("{}: {e}", path.display());
     let integrity: Vec<String> = conn
         .prepare("PRAGMA integrity_check")

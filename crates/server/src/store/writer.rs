@@ -177,3 +177,57 @@ impl ChangeLog<sluice_sns::engine::Change> for SnsLog {
         self.0.submit(Change::Sns(change));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sluice_sqs::engine::Change as SqsChange;
+
+    #[tokio::test]
+    async fn a_failed_commit_is_never_acknowledged() {
+        let shared = Shared::new();
+        // No schema: the first commit fails.
+        let conn = Connection::open_in_memory().expect("open");
+        let writer = {
+            let shared = shared.clone();
+            std::thread::spawn(move || shared.run_writer(conn))
+        };
+        assert_eq!(shared.synced().await, Ok(()), "nothing to wait for");
+        shared.submit(Change::Sqs(SqsChange::Purged { uid: 1 }));
+        assert_eq!(shared.synced().await, Err(NotDurable));
+        shared.submit(Change::Sqs(SqsChange::Purged { uid: 1 }));
+        assert_eq!(
+            shared.synced().await,
+            Err(NotDurable),
+            "nor anything after it"
+        );
+        shared.close();
+        writer.join().expect("writer stops");
+    }
+
+    #[tokio::test]
+    async fn concurrent_changes_share_commits_and_all_are_acknowledged() {
+        let shared = Shared::new();
+        let mut conn = Connection::open_in_memory().expect("open");
+        super::super::schema::migrate(&mut conn).expect("schema");
+        let writer = {
+            let shared = shared.clone();
+            std::thread::spawn(move || shared.run_writer(conn))
+        };
+        let waiters: Vec<_> = (0..64u64)
+            .map(|uid| {
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    shared.submit(Change::Sqs(SqsChange::Purged { uid }));
+                    shared.synced().await
+                })
+            })
+            .collect();
+        for waiter in waiters {
+            assert_eq!(waiter.await.expect("task"), Ok(()));
+        }
+        assert_eq!(shared.progress.borrow().committed, 64);
+        shared.close();
+        writer.join().expect("writer stops");
+    }
+}
