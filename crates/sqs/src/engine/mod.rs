@@ -21,7 +21,8 @@ pub use message::{
     MessageContent, NewMessage, MAX_MESSAGE_ATTRIBUTES,
 };
 pub use queue::{
-    Counts, DeadLetter, Delivery, FifoSent, Peeked, Queue, Received, DEDUP_WINDOW_MS, MAX_IN_FLIGHT,
+    Counts, DeadLetter, Delivery, FifoSent, Peeked, Queue, Received, Taken, DEDUP_WINDOW_MS,
+    MAX_IN_FLIGHT,
 };
 pub use redrive::{RedriveAllowPolicy, RedrivePolicy};
 pub use registry::{QueueCell, QueueKey, Registry};

@@ -12,7 +12,7 @@ use sluice_core::Timestamp;
 
 use super::redrive::key_of_arn;
 use super::{in_range, required, RequestContext, SqsService};
-use crate::engine::{DeadLetter, MessageContent, QueueCell};
+use crate::engine::{DeadLetter, MessageContent, QueueCell, Taken};
 use crate::model::input::{
     CancelMessageMoveTaskInput, ListMessageMoveTasksInput, StartMessageMoveTaskInput,
 };
@@ -255,14 +255,16 @@ impl SqsService {
     fn deliver_moved(
         &self,
         source: &QueueCell,
-        taken: Vec<(Arc<MessageContent>, Option<Arc<str>>)>,
+        taken: Vec<Taken>,
         destination: Option<&str>,
         now: Timestamp,
     ) -> (u64, Option<String>) {
         let mut moved = 0;
         let mut failure = None;
         let mut leftovers = Vec::new();
-        for (content, origin) in taken {
+        let mut seqs = Vec::with_capacity(taken.len());
+        for (content, origin, seq) in taken {
+            seqs.push(seq);
             let target_arn = destination
                 .map(str::to_owned)
                 .or_else(|| origin.as_deref().map(str::to_owned));
@@ -304,6 +306,8 @@ impl SqsService {
                 queue.accept_dead_letter(now, DeadLetter::fresh(content), origin);
             }
         }
+        // Stored where they went (or back here): now they may be gone from where they were.
+        source.lock().record_removed(&seqs);
         (moved, failure)
     }
 

@@ -162,7 +162,13 @@ impl SqsService {
             };
             wakeups.signal(cell);
             if let Some(target) = redrive_target {
-                self.move_dead_letters(cell, &target, received.dead_letters, now);
+                self.move_dead_letters(
+                    cell,
+                    &target,
+                    received.dead_letters,
+                    &received.dead_letter_seqs,
+                    now,
+                );
             }
             let batch = received.deliveries;
             if !batch.is_empty() || now >= deadline {

@@ -182,6 +182,7 @@ impl SqsService {
         source: &QueueCell,
         target_arn: &str,
         dead_letters: Vec<DeadLetter>,
+        seqs: &[u64],
         now: Timestamp,
     ) {
         if dead_letters.is_empty() {
@@ -210,6 +211,8 @@ impl SqsService {
                 }
             }
         }
+        // Stored where they went: now they may be gone from where they were.
+        source.lock().record_removed(seqs);
     }
 
     pub async fn list_dead_letter_source_queues(

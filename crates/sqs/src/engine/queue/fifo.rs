@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use sluice_core::Timestamp;
 
+use super::transfer::Taken;
 use super::{deliver, Delivery, MessageContent, Queue, Received, State};
 use crate::engine::journal::{Change, DedupEntry, MessageState};
 
@@ -296,8 +297,7 @@ impl Queue {
                     if let Some(dead) = messages.remove(&seq) {
                         counts.visible -= 1;
                         g.seqs.remove(i);
-                        let uid = *uid;
-                        journal.record(|| Change::MessageDeleted { uid, seq });
+                        received.dead_letter_seqs.push(seq);
                         received.dead_letters.push(super::DeadLetter::of(dead));
                     }
                     continue;
@@ -371,7 +371,7 @@ impl Queue {
                 }
                 return Received {
                     deliveries,
-                    dead_letters: Vec::new(),
+                    ..Received::default()
                 };
             }
         }
@@ -401,10 +401,7 @@ impl Queue {
 
     /// Removes up to `max` receivable messages of unlocked groups, in group order, for a
     /// message move task.
-    pub(super) fn take_for_move_fifo(
-        &mut self,
-        max: usize,
-    ) -> Vec<(Arc<MessageContent>, Option<Arc<str>>)> {
+    pub(super) fn take_for_move_fifo(&mut self, max: usize) -> Vec<Taken> {
         let mut out = Vec::new();
         while out.len() < max {
             let Some(head) = self
@@ -417,10 +414,7 @@ impl Queue {
             let group = self.group_of_seq(head);
             if let Some(msg) = self.messages.remove(&head) {
                 self.counts.visible -= 1;
-                let uid = self.uid;
-                self.journal
-                    .record(|| Change::MessageDeleted { uid, seq: head });
-                out.push((msg.content, msg.dead_letter_source_arn));
+                out.push((msg.content, msg.dead_letter_source_arn, head));
             }
             match group {
                 Some(group) => self.refresh_group(&group),

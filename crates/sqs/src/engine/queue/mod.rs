@@ -23,6 +23,7 @@ mod restore;
 mod transfer;
 
 pub use inspect::Peeked;
+pub use transfer::Taken;
 
 use fifo::FifoState;
 pub use fifo::{FifoSent, DEDUP_WINDOW_MS};
@@ -81,6 +82,10 @@ pub struct Received {
     /// Messages past the redrive policy's `maxReceiveCount`, removed from this queue, for the
     /// caller to hand to the dead-letter queue.
     pub dead_letters: Vec<DeadLetter>,
+    /// Their seqs here: the caller records their removal (`Queue::record_removed`) only once
+    /// the dead-letter queue has taken them, so a crash in between duplicates a message at
+    /// worst and never loses one.
+    pub dead_letter_seqs: Vec<u64>,
 }
 
 /// A message on its way into another queue, with the receive history it keeps there: a
@@ -338,6 +343,7 @@ impl Queue {
         }
         let mut out = Vec::with_capacity(max.min(self.counts.visible));
         let mut dead_letters = Vec::new();
+        let mut dead_letter_seqs = Vec::new();
         while out.len() < max {
             let Some((seq, epoch)) = self.ready.pop_front() else {
                 break;
@@ -351,8 +357,7 @@ impl Queue {
             if max_receives.is_some_and(|limit| msg.receive_count >= limit) {
                 if let Some(dead) = self.messages.remove(&seq) {
                     self.counts.visible -= 1;
-                    let uid = self.uid;
-                    self.journal.record(|| Change::MessageDeleted { uid, seq });
+                    dead_letter_seqs.push(seq);
                     dead_letters.push(DeadLetter::of(dead));
                 }
                 continue;
@@ -372,6 +377,7 @@ impl Queue {
         Ok(Received {
             deliveries: out,
             dead_letters,
+            dead_letter_seqs,
         })
     }
 
@@ -471,6 +477,15 @@ impl Queue {
             self.timers.push(Reverse((until, receipt.seq, msg.epoch)));
             self.compact();
             Ok(false)
+        }
+    }
+
+    /// Records that messages taken out of this queue (dead letters, moved messages) are gone
+    /// from it, once they are stored in the queue they went to.
+    pub fn record_removed(&self, seqs: &[u64]) {
+        let uid = self.uid;
+        for &seq in seqs {
+            self.journal.record(|| Change::MessageDeleted { uid, seq });
         }
     }
 

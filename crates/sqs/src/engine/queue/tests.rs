@@ -305,3 +305,56 @@ fn redrive_moves_a_message_after_max_receives_keeping_its_enqueue_time() {
     // Retention counts from the original send at T0, not from the move.
     assert_eq!(dlq.counts(T0.plus_secs(60)).visible, 1);
 }
+
+/// A change log that keeps what it is given.
+#[derive(Debug, Default)]
+struct Kept(std::sync::Mutex<Vec<Change>>);
+
+impl sluice_core::ChangeLog<Change> for Kept {
+    fn record(&self, change: Change) {
+        self.0.lock().expect("kept").push(change);
+    }
+}
+
+impl Kept {
+    fn deleted(&self) -> Vec<u64> {
+        self.0
+            .lock()
+            .expect("kept")
+            .iter()
+            .filter_map(|c| match c {
+                Change::MessageDeleted { seq, .. } => Some(*seq),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[test]
+fn a_dead_letter_leaves_the_record_only_once_its_new_queue_has_it() {
+    let kept = Arc::new(Kept::default());
+    let mut q = queue();
+    q.journal = SqsJournal::to(kept.clone());
+    q.attributes.redrive_policy = Some(crate::engine::RedrivePolicy {
+        dead_letter_target_arn: "arn:aws:sqs:us-east-1:000000000000:dlq".into(),
+        max_receive_count: 1,
+    });
+    q.send(T0, content(1, "poison", T0), 0);
+    assert_eq!(rx(&mut q, T0, 1, Some(0)).expect("first receive").len(), 1);
+    let received = q.receive(T0, 1, Some(0)).expect("second receive");
+    assert_eq!(received.dead_letters.len(), 1);
+    assert_eq!(received.dead_letter_seqs, [0]);
+    assert!(
+        kept.deleted().is_empty(),
+        "recorded as gone before the dead-letter queue took it"
+    );
+    q.record_removed(&received.dead_letter_seqs);
+    assert_eq!(kept.deleted(), [0]);
+    // Taken for a move: the same.
+    q.send(T0, content(2, "moved", T0), 0);
+    let taken = q.take_for_move(T0, 10);
+    assert_eq!(taken.len(), 1);
+    assert_eq!(kept.deleted(), [0]);
+    q.record_removed(&[taken[0].2]);
+    assert_eq!(kept.deleted(), [0, 1]);
+}

@@ -6,6 +6,9 @@ use std::sync::Arc;
 use sluice_core::Timestamp;
 
 use super::{DeadLetter, MessageContent, Queue, State, Stored};
+
+/// A message taken out for a move: its content, the queue it was dead-lettered from, its seq.
+pub type Taken = (Arc<MessageContent>, Option<Arc<str>>, u64);
 use crate::engine::journal::{Change, MessageState, StoredMessage};
 
 impl Queue {
@@ -69,12 +72,9 @@ impl Queue {
     }
 
     /// Removes up to `max` receivable messages, oldest first, for a message move task.
-    /// Returns each with the ARN of the queue it was dead-lettered from, if any.
-    pub fn take_for_move(
-        &mut self,
-        now: Timestamp,
-        max: usize,
-    ) -> Vec<(Arc<MessageContent>, Option<Arc<str>>)> {
+    /// Returns each with the ARN of the queue it was dead-lettered from, if any, and its seq
+    /// here, for `Queue::record_removed` once it is stored where it went.
+    pub fn take_for_move(&mut self, now: Timestamp, max: usize) -> Vec<Taken> {
         self.advance(now);
         if self.fifo.is_some() {
             return self.take_for_move_fifo(max);
@@ -90,9 +90,7 @@ impl Queue {
                 .is_some_and(|m| m.epoch == epoch && m.state == State::Visible);
             if let Some(msg) = live.then(|| self.messages.remove(&seq)).flatten() {
                 self.counts.visible -= 1;
-                let uid = self.uid;
-                self.journal.record(|| Change::MessageDeleted { uid, seq });
-                out.push((msg.content, msg.dead_letter_source_arn));
+                out.push((msg.content, msg.dead_letter_source_arn, seq));
             }
         }
         self.compact();
