@@ -661,3 +661,146 @@ async fn an_exported_state_is_imported_into_another_data_dir() {
     assert_eq!(got.messages()[0].body(), Some("from the snapshot"));
     server.shutdown().await;
 }
+
+/// The fixture's clock: every timestamp in it is within a second of this.
+const FIXTURE_AT: u64 = 1_796_489_844_317;
+
+#[tokio::test]
+async fn a_data_dir_of_schema_version_1_is_read() {
+    let dir = TempDir::new("fixture-v1");
+    let conn = rusqlite::Connection::open(dir.0.join("sluice.db")).expect("open");
+    conn.execute_batch(include_str!("../fixtures/data-dir-v1.sql"))
+        .expect("load the fixture");
+    drop(conn);
+    // Ten seconds later: "in flight" is still hidden (120 s), "delayed" still delayed.
+    let (server, sqs) = start(&dir.0, FIXTURE_AT + 10_000).await;
+    let queue = url(&sqs, "fixture").await;
+    assert_eq!(
+        counts(&sqs, &queue).await,
+        ("1".into(), "1".into(), "1".into())
+    );
+    let got = sqs
+        .receive_message()
+        .queue_url(&queue)
+        .message_attribute_names("All")
+        .message_system_attribute_names(MessageSystemAttributeName::ApproximateReceiveCount)
+        .send()
+        .await
+        .expect("receive");
+    let kept = &got.messages()[0];
+    assert_eq!(kept.body(), Some("kept body"));
+    assert_eq!(
+        kept.attributes()
+            .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+            .map(String::as_str),
+        Some("2")
+    );
+    let raw = kept
+        .message_attributes()
+        .and_then(|a| a.get("raw"))
+        .and_then(|a| a.binary_value())
+        .expect("binary attribute");
+    assert_eq!(raw.as_ref(), [0u8, 1]);
+    let tags = sqs
+        .list_queue_tags()
+        .queue_url(&queue)
+        .send()
+        .await
+        .expect("tags");
+    assert_eq!(
+        tags.tags().and_then(|t| t.get("team")).map(String::as_str),
+        Some("core")
+    );
+    let fifo = url(&sqs, "fixture.fifo").await;
+    let steps = sqs
+        .receive_message()
+        .queue_url(&fifo)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .expect("receive");
+    let bodies: Vec<_> = steps.messages().iter().filter_map(|m| m.body()).collect();
+    assert_eq!(bodies, ["step 0", "step 1", "step 2"]);
+    let again = sqs
+        .send_message()
+        .queue_url(&fifo)
+        .message_body("step 0")
+        .message_group_id("g")
+        .message_deduplication_id("d0")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(again.sequence_number(), Some("18000000000000000000"));
+
+    let endpoint = server.endpoint_url();
+    let sns = sluice_tests::sns_client(&endpoint, "us-east-1");
+    let topic = "arn:aws:sns:us-east-1:000000000000:fixture-topic";
+    let attributes = sns
+        .get_topic_attributes()
+        .topic_arn(topic)
+        .send()
+        .await
+        .expect("topic");
+    assert_eq!(
+        attributes.attributes().expect("attributes")["DisplayName"],
+        "Fixture"
+    );
+    let subs = sns
+        .list_subscriptions_by_topic()
+        .topic_arn(topic)
+        .send()
+        .await
+        .expect("subscriptions");
+    assert_eq!(subs.subscriptions().len(), 1);
+    let duplicate = sns
+        .publish()
+        .topic_arn("arn:aws:sns:us-east-1:000000000000:fixture-topic.fifo")
+        .message("m")
+        .message_group_id("g")
+        .message_deduplication_id("once")
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(
+        duplicate.message_id(),
+        Some("694e3161-43ed-4006-8c4c-bdf24a92cebc")
+    );
+
+    let kinesis = sluice_tests::kinesis_client(&endpoint, "us-east-1");
+    let shards = kinesis
+        .list_shards()
+        .stream_name("fixture-stream")
+        .send()
+        .await
+        .expect("shards");
+    let mut data = Vec::new();
+    for shard in shards.shards() {
+        let iterator = kinesis
+            .get_shard_iterator()
+            .stream_name("fixture-stream")
+            .shard_id(shard.shard_id())
+            .shard_iterator_type(aws_sdk_kinesis::types::ShardIteratorType::TrimHorizon)
+            .send()
+            .await
+            .expect("iterator")
+            .shard_iterator
+            .expect("iterator");
+        let got = kinesis
+            .get_records()
+            .shard_iterator(iterator)
+            .send()
+            .await
+            .expect("records");
+        data.extend(
+            got.records()
+                .iter()
+                .map(|r| String::from_utf8_lossy(r.data().as_ref()).into_owned()),
+        );
+    }
+    data.sort();
+    assert_eq!(
+        data,
+        (0..6).map(|i| format!("record {i}")).collect::<Vec<_>>()
+    );
+    server.shutdown().await;
+}

@@ -1,6 +1,8 @@
 //! The SQLite file's schema and its version. Versions only move forward: each migration
 //! takes a file from version N to N + 1 inside one transaction, and a file written by a newer
-//! Sluice (a version this build does not know) is refused rather than misread.
+//! Sluice (a version this build does not know) is refused rather than misread. Every released
+//! version has a fixture in `tests/fixtures/` (`data-dir-vN.sql`) that the end-to-end suite
+//! restores; a schema change adds a migration here and keeps those fixtures passing.
 
 use rusqlite::{Connection, OptionalExtension};
 
