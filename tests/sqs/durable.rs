@@ -804,3 +804,86 @@ async fn a_data_dir_of_schema_version_1_is_read() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_running_move_task_goes_on_after_a_restart() {
+    let dir = TempDir::new("move-task");
+    let (server, sqs) = start(&dir.0, START).await;
+    sqs.create_queue()
+        .queue_name("parked")
+        .send()
+        .await
+        .expect("create");
+    let dlq_arn = "arn:aws:sqs:us-east-1:000000000000:parked";
+    let source = sqs
+        .create_queue()
+        .queue_name("source")
+        .attributes(
+            QueueAttributeName::RedrivePolicy,
+            format!(r#"{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":1}}"#),
+        )
+        .send()
+        .await
+        .expect("create")
+        .queue_url
+        .expect("url");
+    for i in 0..3 {
+        sqs.send_message()
+            .queue_url(&source)
+            .message_body(format!("m{i}"))
+            .send()
+            .await
+            .expect("send");
+    }
+    for visibility in [0, 30] {
+        sqs.receive_message()
+            .queue_url(&source)
+            .max_number_of_messages(10)
+            .visibility_timeout(visibility)
+            .send()
+            .await
+            .expect("receive");
+    }
+    let dlq = url(&sqs, "parked").await;
+    assert_eq!(counts(&sqs, &dlq).await.0, "3", "all dead-lettered");
+    sqs.start_message_move_task()
+        .source_arn(dlq_arn)
+        .max_number_of_messages_per_second(1)
+        .send()
+        .await
+        .expect("start");
+    // The first message moves at once; the task then waits for the next second.
+    server
+        .manual_clock()
+        .expect("manual")
+        .wait_for_sleepers(1)
+        .await;
+    server.shutdown().await;
+
+    // A second later the task goes on from where it was: its second batch runs at once.
+    let (server, sqs) = start(&dir.0, START + 1_000).await;
+    let clock = server.manual_clock().expect("manual");
+    clock.wait_for_sleepers(1).await;
+    let tasks = sqs
+        .list_message_move_tasks()
+        .source_arn(dlq_arn)
+        .send()
+        .await
+        .expect("list");
+    let task = &tasks.results()[0];
+    assert_eq!(task.status(), Some("RUNNING"));
+    assert_eq!(task.approximate_number_of_messages_moved(), 2);
+    assert_eq!(task.approximate_number_of_messages_to_move(), Some(3));
+    clock.advance(Duration::from_secs(1)).await;
+    let tasks = sqs
+        .list_message_move_tasks()
+        .source_arn(dlq_arn)
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(tasks.results()[0].status(), Some("COMPLETED"));
+    assert_eq!(tasks.results()[0].approximate_number_of_messages_moved(), 3);
+    let source = url(&sqs, "source").await;
+    assert_eq!(counts(&sqs, &source).await.0, "3", "every message back");
+    server.shutdown().await;
+}

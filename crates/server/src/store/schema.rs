@@ -7,7 +7,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 /// The schema this build writes.
-pub(crate) const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 2;
 
 /// Version 1: SQS queues, messages and FIFO deduplication ids; SNS topics, subscriptions
 /// and FIFO deduplication ids; Kinesis streams and records.
@@ -100,8 +100,17 @@ CREATE TABLE kinesis_records (
 );
 ";
 
+/// Version 2: SQS message move tasks.
+const V2: &str = "
+CREATE TABLE sqs_move_task (
+    handle TEXT PRIMARY KEY,
+    started_at INTEGER NOT NULL,
+    record TEXT NOT NULL
+);
+";
+
 /// Migrations by the version they produce: `MIGRATIONS[0]` makes version 1.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// Brings the file to [`VERSION`], or says why it cannot.
 pub(crate) fn migrate(conn: &mut Connection) -> Result<(), String> {

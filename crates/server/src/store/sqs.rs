@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use sluice_core::{AccountId, AttributeData, Region, Timestamp};
 use sluice_sqs::engine::{
     md5_of_body, AttributeValue, Change, DedupEntry, MessageAttributes, MessageContent,
-    MessageState, QueueAttributes, QueueKey, QueueRecord, StoredMessage,
+    MessageState, MoveTaskRecord, QueueAttributes, QueueKey, QueueRecord, StoredMessage,
 };
 use sluice_sqs::SqsService;
 
@@ -216,6 +216,20 @@ impl Batch {
                 tx.prepare_cached("DELETE FROM sqs_dedup WHERE queue = ?1 AND expires <= ?2")?
                     .execute(params![*uid as i64, ms(*at)])?;
             }
+            Change::MoveTaskSaved(task) => {
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO sqs_move_task (handle, started_at, record) VALUES (?1, ?2, ?3)",
+                )?
+                .execute(params![
+                    task.handle,
+                    i64::try_from(task.started_at).unwrap_or(i64::MAX),
+                    serde_json::to_string(&**task).unwrap_or_default(),
+                ])?;
+            }
+            Change::MoveTaskForgotten { handle } => {
+                tx.prepare_cached("DELETE FROM sqs_move_task WHERE handle = ?1")?
+                    .execute([handle])?;
+            }
         }
         Ok(())
     }
@@ -344,6 +358,16 @@ pub(crate) fn restore(
             expires: timestamp(row.get(5).map_err(sql)?).unwrap_or_default(),
         };
         cell.lock().restore_dedup(entry, now);
+    }
+    let mut tasks = conn
+        .prepare("SELECT record FROM sqs_move_task ORDER BY started_at, rowid")
+        .map_err(sql)?;
+    let mut rows = tasks.query([]).map_err(sql)?;
+    while let Some(row) = rows.next().map_err(sql)? {
+        let text: String = row.get(0).map_err(sql)?;
+        let record: MoveTaskRecord =
+            serde_json::from_str(&text).map_err(|e| format!("a move task: {e}"))?;
+        sqs.restore_move_task(record)?;
     }
     Ok(restored)
 }

@@ -55,6 +55,27 @@ pub enum Change {
         uid: u64,
         at: Timestamp,
     },
+    /// A message move task started or progressed.
+    MoveTaskSaved(Arc<MoveTaskRecord>),
+    /// A finished move task dropped out of the list ListMessageMoveTasks shows.
+    MoveTaskForgotten {
+        handle: String,
+    },
+}
+
+/// A message move task, as stored (JSON in the store).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MoveTaskRecord {
+    pub handle: String,
+    pub source_arn: String,
+    pub destination_arn: Option<String>,
+    pub rate: Option<u32>,
+    /// `RUNNING`, `CANCELLING`, `CANCELLED`, `COMPLETED` or `FAILED`.
+    pub status: String,
+    pub moved: u64,
+    pub to_move: u64,
+    pub started_at: u64,
+    pub failure_reason: Option<String>,
 }
 
 /// A queue's configuration, as stored and restored.

@@ -14,7 +14,9 @@ pub use attributes::{
     QueueAttributes, MAX_DELAY_SECONDS, MAX_MESSAGE_SIZE, MAX_VISIBILITY_TIMEOUT,
     MAX_WAIT_TIME_SECONDS, READ_ONLY,
 };
-pub use journal::{Change, DedupEntry, MessageState, QueueRecord, SqsJournal, StoredMessage};
+pub use journal::{
+    Change, DedupEntry, MessageState, MoveTaskRecord, QueueRecord, SqsJournal, StoredMessage,
+};
 pub use message::{
     md5_of_attributes, md5_of_body, md5_of_system_attributes, valid_group_or_dedup_id,
     validate_attributes, validate_text, AttributeData, AttributeValue, MessageAttributes,

@@ -132,6 +132,11 @@ impl Registry {
         }
     }
 
+    /// Where this registry's changes are recorded.
+    pub fn journal(&self) -> &SqsJournal {
+        &self.journal
+    }
+
     /// Records every change to this registry's queues in `journal`.
     pub fn with_journal(mut self, journal: SqsJournal) -> Registry {
         self.journal = journal;

@@ -49,13 +49,13 @@ impl SqsService {
         journal: SqsJournal,
     ) -> SqsService {
         SqsService {
+            move_tasks: Arc::new(MoveTasks::new(journal.clone())),
             registry: Arc::new(
                 Registry::with_recreate_cooldown(recreate_cooldown).with_journal(journal),
             ),
             clock: runtime.clock().clone(),
             ids: runtime.ids.clone(),
             scheduler: runtime.scheduler.clone(),
-            move_tasks: Arc::default(),
         }
     }
 

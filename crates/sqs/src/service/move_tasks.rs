@@ -12,7 +12,9 @@ use sluice_core::Timestamp;
 
 use super::redrive::key_of_arn;
 use super::{in_range, required, RequestContext, SqsService};
-use crate::engine::{DeadLetter, MessageContent, QueueCell, Taken};
+use crate::engine::{
+    Change, DeadLetter, MessageContent, MoveTaskRecord, QueueCell, SqsJournal, Taken,
+};
 use crate::model::input::{
     CancelMessageMoveTaskInput, ListMessageMoveTasksInput, StartMessageMoveTaskInput,
 };
@@ -62,19 +64,70 @@ struct MoveTask {
     failure_reason: Option<String>,
 }
 
-/// Every move task of the process, oldest first.
+impl Status {
+    fn parse(s: &str) -> Option<Status> {
+        [
+            Status::Running,
+            Status::Cancelling,
+            Status::Cancelled,
+            Status::Completed,
+            Status::Failed,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == s)
+    }
+}
+
+impl MoveTask {
+    fn record(&self) -> MoveTaskRecord {
+        MoveTaskRecord {
+            handle: self.handle.clone(),
+            source_arn: self.source_arn.clone(),
+            destination_arn: self.destination_arn.clone(),
+            rate: self.rate,
+            status: self.status.as_str().to_owned(),
+            moved: self.moved,
+            to_move: self.to_move,
+            started_at: self.started_at.0,
+            failure_reason: self.failure_reason.clone(),
+        }
+    }
+}
+
+/// Every move task of the process, oldest first. Each change to one is recorded in the
+/// journal (under the list's lock, so a task's records keep their order).
 #[derive(Debug, Default)]
 pub(super) struct MoveTasks {
     tasks: Mutex<Vec<MoveTask>>,
+    journal: SqsJournal,
 }
 
 impl MoveTasks {
+    pub(super) fn new(journal: SqsJournal) -> MoveTasks {
+        MoveTasks {
+            tasks: Mutex::default(),
+            journal,
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, Vec<MoveTask>> {
         self.tasks.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    fn save(&self, task: &MoveTask) {
+        self.journal
+            .record(|| Change::MoveTaskSaved(Arc::new(task.record())));
+    }
+
     fn update<R>(&self, handle: &str, f: impl FnOnce(&mut MoveTask) -> R) -> Option<R> {
-        self.lock().iter_mut().find(|t| t.handle == handle).map(f)
+        let mut tasks = self.lock();
+        let task = tasks.iter_mut().find(|t| t.handle == handle)?;
+        let before = self.journal.is_on().then(|| task.record());
+        let out = f(task);
+        if before.is_some_and(|before| before != task.record()) {
+            self.save(task);
+        }
+        Some(out)
     }
 }
 
@@ -170,10 +223,15 @@ impl SqsService {
             let finished = tasks.iter().filter(|t| t.status != Status::Running).count();
             if finished >= MAX_FINISHED_TASKS {
                 if let Some(oldest) = tasks.iter().position(|t| t.status != Status::Running) {
-                    tasks.remove(oldest);
+                    let gone = tasks.remove(oldest);
+                    self.move_tasks
+                        .journal
+                        .record(|| Change::MoveTaskForgotten {
+                            handle: gone.handle,
+                        });
                 }
             }
-            tasks.push(MoveTask {
+            let task = MoveTask {
                 handle: handle.clone(),
                 source_arn,
                 destination_arn: input.destination_arn,
@@ -183,7 +241,9 @@ impl SqsService {
                 to_move,
                 started_at: now,
                 failure_reason: None,
-            });
+            };
+            self.move_tasks.save(&task);
+            tasks.push(task);
         }
         let service = self.clone();
         let task_handle = handle.clone();
@@ -193,6 +253,48 @@ impl SqsService {
         Ok(StartMessageMoveTaskOutput {
             task_handle: handle,
         })
+    }
+
+    /// Puts a stored move task back (restore) and, if it was running, runs it on from where
+    /// it got to.
+    pub fn restore_move_task(&self, record: MoveTaskRecord) -> Result<(), String> {
+        let status = Status::parse(&record.status)
+            .ok_or_else(|| format!("unknown move task status {}", record.status))?;
+        let task = MoveTask {
+            handle: record.handle,
+            source_arn: record.source_arn,
+            destination_arn: record.destination_arn,
+            rate: record.rate,
+            status,
+            moved: record.moved,
+            to_move: record.to_move,
+            started_at: Timestamp(record.started_at),
+            failure_reason: record.failure_reason,
+        };
+        let resume = matches!(status, Status::Running | Status::Cancelling).then(|| {
+            (
+                task.handle.clone(),
+                key_of_arn(&task.source_arn).and_then(|k| self.registry.get(&k)),
+            )
+        });
+        self.move_tasks.lock().push(task);
+        if let Some((handle, source)) = resume {
+            match source {
+                Some(source) => {
+                    let service = self.clone();
+                    self.scheduler.spawn(async move {
+                        service.run_move_task(&handle, source).await;
+                    });
+                }
+                None => {
+                    self.move_tasks.update(&handle, |t| {
+                        t.status = Status::Failed;
+                        t.failure_reason = Some("The source queue no longer exists.".into());
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Moves up to the task's rate each second of clock time until the messages present at
