@@ -276,3 +276,84 @@ async fn fifo_topic_deduplication_and_sequence_numbers_survive_a_restart() {
     assert!(n > b);
     c.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_message_whose_fan_out_was_cut_off_is_delivered_after_a_restart() {
+    let dir = TempDir::new("sns-pending");
+    let c = start(&dir.0, START).await;
+    let topic = c
+        .sns
+        .create_topic()
+        .name("orders")
+        .send()
+        .await
+        .expect("create topic")
+        .topic_arn
+        .expect("arn");
+    let queue = c
+        .sqs
+        .create_queue()
+        .queue_name("orders-inbox")
+        .send()
+        .await
+        .expect("queue")
+        .queue_url
+        .expect("url");
+    c.sns
+        .subscribe()
+        .topic_arn(&topic)
+        .protocol("sqs")
+        .endpoint("arn:aws:sqs:us-east-1:000000000000:orders-inbox")
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .expect("subscribe");
+    c.server.shutdown().await;
+    // What a kill between Publish's answer and its fan-out leaves: the accepted message,
+    // not yet in any queue.
+    let conn = rusqlite::Connection::open(dir.0.join("sluice.db")).expect("open");
+    let message = serde_json::json!({
+        "MessageId": "0b9a5c0e-1c1a-4d4e-9d44-0a1b2c3d4e5f",
+        "TopicArn": topic,
+        "Subject": null,
+        "Message": "accepted before the crash",
+        "PerProtocol": [],
+        "Attributes": [{"Name": "kind", "DataType": "String", "StringValue": "order"}],
+        "Timestamp": START,
+        "Fifo": null,
+        "GroupId": null,
+    });
+    conn.execute(
+        "INSERT INTO sns_pending (message_id, topic_arn, base_url, message) VALUES (?1, ?2, ?3, ?4)",
+        rusqlite::params![
+            "0b9a5c0e-1c1a-4d4e-9d44-0a1b2c3d4e5f",
+            topic,
+            "http://localhost:4566",
+            message.to_string()
+        ],
+    )
+    .expect("insert");
+    drop(conn);
+
+    let c = start(&dir.0, START + 1_000).await;
+    assert_eq!(bodies(&c, &queue, 1).await, ["accepted before the crash"]);
+    c.server.shutdown().await;
+    // Delivered once: the fan-out is recorded as done, so a further restart sends nothing.
+    // (A minute later: the receive's visibility timeout is over.)
+    let c = start(&dir.0, START + 60_000).await;
+    let got = c
+        .sqs
+        .receive_message()
+        .queue_url(&queue)
+        .visibility_timeout(0)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .expect("receive");
+    assert_eq!(
+        got.messages().len(),
+        1,
+        "the one delivered message, not a second"
+    );
+    c.server.shutdown().await;
+}

@@ -197,10 +197,17 @@ impl ServerBuilder {
         if let Some(store) = &store {
             let started = store
                 .restore(&state.sqs, &state.sns, &state.kinesis, state.clock.now())
-                .and_then(|()| store.start());
-            if let Err(e) = started {
-                stop(scheduler, Some(store.clone())).await;
-                return Err(std::io::Error::other(e));
+                .and_then(|pending| store.start().map(|()| pending));
+            match started {
+                Ok(pending) => {
+                    for (message, base_url) in pending {
+                        state.sns.redeliver(message, base_url).await;
+                    }
+                }
+                Err(e) => {
+                    stop(scheduler, Some(store.clone())).await;
+                    return Err(std::io::Error::other(e));
+                }
             }
         }
         if let Err(e) = bootstrap.apply(&state).await {

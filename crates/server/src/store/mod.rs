@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags};
 use sluice_core::{Journal, Timestamp};
 use sluice_kinesis::engine::KinesisJournal;
 use sluice_kinesis::KinesisService;
-use sluice_sns::engine::SnsJournal;
+use sluice_sns::engine::{Published, SnsJournal};
 use sluice_sns::SnsService;
 use sluice_sqs::engine::SqsJournal;
 use sluice_sqs::SqsService;
@@ -100,14 +100,16 @@ impl Store {
         Journal::to(Arc::new(KinesisLog(self.shared.clone())))
     }
 
-    /// Reads the stored state into fresh services (before the port opens).
+    /// Reads the stored state into fresh services (before the port opens). Returns the SNS
+    /// messages whose fan-out had not finished, to hand to `SnsService::redeliver` once the
+    /// writer runs.
     pub(crate) fn restore(
         &self,
         sqs: &SqsService,
         sns: &SnsService,
         kinesis: &KinesisService,
         now: Timestamp,
-    ) -> Result<(), String> {
+    ) -> Result<Vec<(Published, Arc<str>)>, String> {
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         let Some(conn) = conn.as_ref() else {
             return Err("the store is already running".into());
@@ -118,6 +120,7 @@ impl Store {
         let restored = sqs::restore(conn, sqs, now).map_err(failed)?;
         let topics = sns::restore(conn, sns, now).map_err(failed)?;
         let streams = kinesis::restore(conn, kinesis, now).map_err(failed)?;
+        let pending = sns::pending(conn).map_err(failed)?;
         tracing::info!(
             path = %self.path.display(),
             queues = restored.queues,
@@ -126,10 +129,11 @@ impl Store {
             subscriptions = topics.subscriptions,
             streams = streams.streams,
             records = streams.records,
+            unfinished_fan_outs = pending.len(),
             millis = started.elapsed().as_millis() as u64,
             "restored durable state"
         );
-        Ok(())
+        Ok(pending)
     }
 
     /// Starts the writer thread.

@@ -100,12 +100,18 @@ CREATE TABLE kinesis_records (
 );
 ";
 
-/// Version 2: SQS message move tasks.
+/// Version 2: SQS message move tasks; SNS messages whose fan-out has not finished.
 const V2: &str = "
 CREATE TABLE sqs_move_task (
     handle TEXT PRIMARY KEY,
     started_at INTEGER NOT NULL,
     record TEXT NOT NULL
+);
+CREATE TABLE sns_pending (
+    message_id TEXT PRIMARY KEY,
+    topic_arn TEXT NOT NULL,
+    base_url TEXT NOT NULL,
+    message TEXT NOT NULL
 );
 ";
 

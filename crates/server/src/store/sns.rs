@@ -5,11 +5,14 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use rusqlite::{params, Connection, Transaction};
-use sluice_core::{AccountId, Region, Timestamp};
+use serde_json::{json, Value};
+use sluice_core::{AccountId, AttributeData, MessageAttribute, Region, Timestamp};
 use sluice_sns::engine::{
-    Accepted, Change, DeliveryProtocol, Subscription, SubscriptionSettings, TopicCell, TopicRecord,
-    DEDUP_WINDOW_MS,
+    Accepted, Change, DeliveryProtocol, FifoFacts, Published, Subscription, SubscriptionSettings,
+    TopicCell, TopicRecord, DEDUP_WINDOW_MS,
 };
 use sluice_sns::SnsService;
 
@@ -48,6 +51,7 @@ impl Batch {
                 for sql in [
                     "DELETE FROM sns_subscription WHERE topic_arn = ?1",
                     "DELETE FROM sns_dedup WHERE topic_arn = ?1",
+                    "DELETE FROM sns_pending WHERE topic_arn = ?1",
                     "DELETE FROM sns_topic WHERE arn = ?1",
                 ] {
                     tx.prepare_cached(sql)?.execute([&**arn])?;
@@ -73,6 +77,21 @@ impl Batch {
             Change::SubscriptionDeleted { arn } => {
                 tx.prepare_cached("DELETE FROM sns_subscription WHERE arn = ?1")?
                     .execute([&**arn])?;
+            }
+            Change::Published { message, base_url } => {
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO sns_pending (message_id, topic_arn, base_url, message) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![
+                    message.message_id,
+                    &*message.topic_arn,
+                    &**base_url,
+                    published_json(message).to_string(),
+                ])?;
+            }
+            Change::FannedOut { message_id } => {
+                tx.prepare_cached("DELETE FROM sns_pending WHERE message_id = ?1")?
+                    .execute([message_id])?;
             }
             Change::Deduplicated {
                 topic_arn,
@@ -111,6 +130,106 @@ impl Batch {
         }
         Ok(())
     }
+}
+
+/// A published message as JSON (attributes in AWS's shape, binary values in base64).
+fn published_json(m: &Published) -> Value {
+    let attributes: Vec<Value> = m
+        .attributes
+        .iter()
+        .map(|a| match &a.value {
+            AttributeData::Text(text) => {
+                json!({"Name": a.name, "DataType": a.data_type, "StringValue": text})
+            }
+            AttributeData::Binary(bytes) => {
+                json!({"Name": a.name, "DataType": a.data_type, "BinaryValue": STANDARD.encode(bytes)})
+            }
+        })
+        .collect();
+    json!({
+        "MessageId": m.message_id,
+        "TopicArn": &*m.topic_arn,
+        "Subject": m.subject,
+        "Message": m.message,
+        "PerProtocol": m.per_protocol,
+        "Attributes": attributes,
+        "Timestamp": m.timestamp.0,
+        "Fifo": m.fifo.as_ref().map(|f| json!({
+            "GroupId": f.group_id,
+            "DeduplicationId": f.dedup_id,
+            "SequenceNumber": f.sequence_number,
+        })),
+        "GroupId": m.group_id,
+    })
+}
+
+fn published_from_json(v: &Value) -> Result<Published, String> {
+    let text = |v: &Value, key: &str| -> Result<String, String> {
+        v.get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("a pending message without {key}"))
+    };
+    let optional = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
+    let mut attributes = Vec::new();
+    for a in v
+        .get("Attributes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let value = match (optional(a, "StringValue"), optional(a, "BinaryValue")) {
+            (Some(s), _) => AttributeData::Text(s),
+            (None, Some(b)) => {
+                AttributeData::Binary(STANDARD.decode(b).map_err(|e| e.to_string())?)
+            }
+            (None, None) => return Err("a pending message's attribute without a value".into()),
+        };
+        attributes.push(MessageAttribute {
+            name: text(a, "Name")?,
+            data_type: text(a, "DataType")?,
+            value,
+        });
+    }
+    let per_protocol: Vec<(String, String)> =
+        serde_json::from_value(v.get("PerProtocol").cloned().unwrap_or(Value::Null))
+            .unwrap_or_default();
+    let fifo = match v.get("Fifo").filter(|f| !f.is_null()) {
+        Some(f) => Some(FifoFacts {
+            group_id: text(f, "GroupId")?,
+            dedup_id: text(f, "DeduplicationId")?,
+            sequence_number: text(f, "SequenceNumber")?,
+        }),
+        None => None,
+    };
+    Ok(Published {
+        message_id: text(v, "MessageId")?,
+        topic_arn: Arc::from(text(v, "TopicArn")?),
+        subject: optional(v, "Subject"),
+        message: text(v, "Message")?,
+        per_protocol,
+        attributes,
+        timestamp: Timestamp(v.get("Timestamp").and_then(Value::as_u64).unwrap_or(0)),
+        fifo,
+        group_id: optional(v, "GroupId"),
+    })
+}
+
+/// Messages whose fan-out had not finished, to fan out again: `(message, base URL)`.
+pub(crate) fn pending(conn: &Connection) -> Result<Vec<(Published, Arc<str>)>, String> {
+    let sql = |e: rusqlite::Error| e.to_string();
+    let mut statement = conn
+        .prepare("SELECT message, base_url FROM sns_pending ORDER BY rowid")
+        .map_err(sql)?;
+    let mut rows = statement.query([]).map_err(sql)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(sql)? {
+        let text: String = row.get(0).map_err(sql)?;
+        let base_url: String = row.get(1).map_err(sql)?;
+        let value: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        out.push((published_from_json(&value)?, Arc::from(base_url)));
+    }
+    Ok(out)
 }
 
 /// How much was restored.

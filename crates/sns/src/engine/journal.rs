@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use sluice_core::{AccountId, Journal, Region, Timestamp};
 
+use super::message::Published;
 use super::subscription::DeliveryProtocol;
 use super::topic::Accepted;
 
@@ -25,6 +26,17 @@ pub enum Change {
     SubscriptionSaved(Arc<SubscriptionRecord>),
     SubscriptionDeleted {
         arn: Arc<str>,
+    },
+    /// A message was published to a topic with subscribers: it is fanned out again after a
+    /// restart unless `FannedOut` follows (at least once, as SNS delivers).
+    Published {
+        message: Arc<Published>,
+        /// The endpoint clients used, for URLs in envelopes.
+        base_url: Arc<str>,
+    },
+    /// Every subscriber of the message has it (queued, recorded, or handed to HTTP).
+    FannedOut {
+        message_id: String,
     },
     /// A FIFO topic took a new message: its deduplication id until `expires`.
     Deduplicated {

@@ -107,6 +107,21 @@ impl TopicCell {
         }
     }
 
+    /// A message is on its way to the topic's subscribers (call with the topic's lock held).
+    pub fn record_published(&self, message: &Arc<super::message::Published>, base_url: &Arc<str>) {
+        self.journal.record(|| Change::Published {
+            message: message.clone(),
+            base_url: base_url.clone(),
+        });
+    }
+
+    /// A message needs no more fan-out (its subscribers went away meanwhile).
+    pub fn record_fanned_out(&self, message_id: &str) {
+        self.journal.record(|| Change::FannedOut {
+            message_id: message_id.to_owned(),
+        });
+    }
+
     /// A FIFO publish was admitted: its deduplication id is recorded.
     pub fn record_admission(&self, dedup_id: &str, accepted: &Accepted, now: Timestamp) {
         self.journal.record(|| Change::Deduplicated {

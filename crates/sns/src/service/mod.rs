@@ -73,6 +73,7 @@ impl SnsService {
             platforms.clone(),
             runtime.ids.clone(),
             options,
+            journal.clone(),
         );
         SnsService {
             registry: Arc::new(Registry::with_journal(journal)),

@@ -186,7 +186,8 @@ impl SnsService {
             },
             fifo,
         });
-        if let Some(slot) = slot {
+        if let Some(slot) = slot.filter(|_| !state.subscribers.is_empty()) {
+            topic.record_published(&message, &base_url);
             slot.publish(
                 message,
                 state.subscribers.clone(),
@@ -200,6 +201,30 @@ impl SnsService {
         }
         drop(state);
         Ok(out)
+    }
+
+    /// Fans out again a message whose fan-out had not finished when the process stopped
+    /// (restore); its topic's current subscribers get it.
+    pub async fn redeliver(&self, message: Published, base_url: Arc<str>) {
+        let Some(topic) = self.registry.topic(&message.topic_arn) else {
+            return;
+        };
+        let slot = self.deliveries.reserve().await;
+        let state = topic.lock();
+        if state.subscribers.is_empty() {
+            topic.record_fanned_out(&message.message_id);
+        } else if let Some(slot) = slot {
+            slot.publish(
+                Arc::new(message),
+                state.subscribers.clone(),
+                base_url,
+                topics::signature_version(&state),
+                state
+                    .attributes
+                    .get("DeliveryPolicy")
+                    .map(|p| Arc::from(p.as_str())),
+            );
+        }
     }
 
     pub async fn publish_batch(

@@ -14,7 +14,8 @@ use tokio::sync::mpsc;
 use super::envelope::{self, Notification};
 use super::{signing, BoxFuture, Ports};
 use crate::engine::{
-    DeliveryProtocol, Outbox, OutboxKind, OutboxRecord, Platforms, Published, Subscription,
+    Change, DeliveryProtocol, Outbox, OutboxKind, OutboxRecord, Platforms, Published, SnsJournal,
+    Subscription,
 };
 
 mod http;
@@ -117,6 +118,8 @@ impl std::fmt::Debug for JobBox {
 }
 
 struct Worker {
+    /// Where finished fan-outs are recorded.
+    journal: SnsJournal,
     scheduler: Scheduler,
     ports: Ports,
     outbox: Arc<Outbox>,
@@ -135,9 +138,11 @@ impl Dispatcher {
         platforms: Arc<Platforms>,
         ids: Arc<IdSource>,
         options: DeliveryOptions,
+        journal: SnsJournal,
     ) -> Dispatcher {
         let (tx, mut rx) = mpsc::channel::<JobBox>(CHANNEL_CAPACITY);
         let worker = Arc::new(Worker {
+            journal,
             scheduler: scheduler.clone(),
             ports,
             outbox,
@@ -280,6 +285,9 @@ impl Worker {
                     }
                     self.deliver(&message, sub, &mut context);
                 }
+                self.journal.record(|| Change::FannedOut {
+                    message_id: message.message_id.clone(),
+                });
             }
             Job::Confirm {
                 subscription,
