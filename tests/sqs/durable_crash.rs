@@ -3,8 +3,9 @@
 //! killed with SIGKILL at a random moment; then it is started again on the same dir. At the
 //! end every acknowledged send is there exactly once unless its delete was acknowledged, no
 //! acknowledged delete comes back, receive counts only grow, each FIFO group comes out in
-//! send order, and every acknowledged Kinesis record is there under its sequence number,
-//! which strictly increase within each shard.
+//! send order, every acknowledged SNS publish reached the subscribed queue, and every
+//! acknowledged Kinesis record is there under its sequence number, which strictly increase
+//! within each shard.
 //!
 //! The child is this test binary run again with `durable_crash::child` and the data dir in
 //! its environment: the library's server in its own process, so that SIGKILL is real.
@@ -61,6 +62,7 @@ fn wall_millis() -> u64 {
 struct Running {
     child: Child,
     sqs: Client,
+    sns: aws_sdk_sns::Client,
     kinesis: aws_sdk_kinesis::Client,
 }
 
@@ -104,9 +106,16 @@ fn spawn_child(dir: &std::path::Path, later_ms: Option<u64>) -> Running {
         .to_builder()
         .retry_config(aws_sdk_kinesis::config::retry::RetryConfig::disabled())
         .build();
+    let sns = sluice_tests::sns_client(&endpoint, "us-east-1");
+    let config_sns = sns
+        .config()
+        .to_builder()
+        .retry_config(aws_sdk_sns::config::retry::RetryConfig::disabled())
+        .build();
     Running {
         child,
         sqs: Client::from_conf(config_sqs),
+        sns: aws_sdk_sns::Client::from_conf(config_sns),
         kinesis: aws_sdk_kinesis::Client::from_conf(config),
     }
 }
@@ -124,6 +133,8 @@ struct Ledger {
     receive_counts: HashMap<String, u32>,
     /// Kinesis records whose put was acknowledged: `(shard, sequence number) -> data`.
     records: HashMap<(String, String), String>,
+    /// Messages whose SNS Publish was acknowledged.
+    published: HashSet<String>,
 }
 
 /// A small deterministic dice (xorshift), so a failing run can be replayed from its seed.
@@ -237,6 +248,56 @@ async fn load(
 }
 
 const STREAM: &str = "crash";
+const FANOUT_QUEUE: &str = "crash-fanout";
+
+/// A topic whose one subscriber is the queue `FANOUT_QUEUE` (raw delivery); its ARN.
+async fn create_topic(sns: &aws_sdk_sns::Client, sqs: &Client) -> String {
+    sqs.create_queue()
+        .queue_name(FANOUT_QUEUE)
+        .send()
+        .await
+        .expect("create queue");
+    let topic = sns
+        .create_topic()
+        .name("crash-topic")
+        .send()
+        .await
+        .expect("create topic")
+        .topic_arn
+        .expect("arn");
+    sns.subscribe()
+        .topic_arn(&topic)
+        .protocol("sqs")
+        .endpoint(format!("arn:aws:sqs:us-east-1:000000000000:{FANOUT_QUEUE}"))
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .expect("subscribe");
+    topic
+}
+
+/// Publishes until the kill; keeps what was acknowledged.
+async fn publish(
+    sns: aws_sdk_sns::Client,
+    topic: String,
+    round: usize,
+    ledger: Arc<Mutex<Ledger>>,
+) {
+    for i in 0.. {
+        let body = format!("p-r{round}-{i}");
+        if sns
+            .publish()
+            .topic_arn(&topic)
+            .message(&body)
+            .send()
+            .await
+            .is_err()
+        {
+            return;
+        }
+        ledger.lock().expect("ledger").published.insert(body);
+    }
+}
 
 async fn create_stream(kinesis: &aws_sdk_kinesis::Client) {
     // Already there after the first round.
@@ -362,11 +423,16 @@ async fn kill_nine_never_loses_an_acknowledged_change() {
         let Running {
             mut child,
             sqs,
+            sns,
             kinesis,
         } = spawn_child(&dir.0, None);
         let (standard, fifo) = create_queues(&sqs).await;
         create_stream(&kinesis).await;
-        let mut workers = vec![tokio::spawn(put_records(kinesis, round, ledger.clone()))];
+        let topic = create_topic(&sns, &sqs).await;
+        let mut workers = vec![
+            tokio::spawn(put_records(kinesis, round, ledger.clone())),
+            tokio::spawn(publish(sns, topic, round, ledger.clone())),
+        ];
         for worker in 0..3 {
             for (url, is_fifo) in [(&standard, false), (&fifo, true)] {
                 workers.push(tokio::spawn(load(
@@ -393,6 +459,7 @@ async fn kill_nine_never_loses_an_acknowledged_change() {
     let Running {
         mut child,
         sqs,
+        sns: _,
         kinesis,
     } = spawn_child(&dir.0, Some(2 * 3_600_000));
     let (standard, fifo) = create_queues(&sqs).await;
@@ -448,6 +515,30 @@ async fn kill_nine_never_loses_an_acknowledged_change() {
         sorted.sort_unstable();
         assert_eq!(order, &sorted, "FIFO group {group} out of order");
     }
+    let fanout = sqs
+        .get_queue_url()
+        .queue_name(FANOUT_QUEUE)
+        .send()
+        .await
+        .expect("fan-out queue")
+        .queue_url
+        .expect("url");
+    let delivered: HashSet<String> = drain(&sqs, &fanout)
+        .await
+        .into_iter()
+        .map(|(b, _)| b)
+        .collect();
+    for body in &ledger.published {
+        assert!(
+            delivered.contains(body),
+            "acknowledged publish {body} never reached the queue"
+        );
+    }
+    assert!(
+        ledger.published.len() > 100,
+        "too few publishes to tell: {}",
+        ledger.published.len()
+    );
     let stored = read_stream(&kinesis).await;
     let mut last_in_shard: HashMap<&str, &str> = HashMap::new();
     for (shard, seq, _) in &stored {
@@ -478,10 +569,12 @@ async fn kill_nine_never_loses_an_acknowledged_change() {
         ledger.deleted.len()
     );
     eprintln!(
-        "{ROUNDS} kills: {} sends acknowledged, {} deletes acknowledged, {kept} kept, {} present after the last restart; {} Kinesis records acknowledged, {} stored",
+        "{ROUNDS} kills: {} sends acknowledged, {} deletes acknowledged, {kept} kept, {} present after the last restart; {} publishes acknowledged, {} delivered; {} Kinesis records acknowledged, {} stored",
         ledger.sent.len(),
         ledger.deleted.len(),
         present.len(),
+        ledger.published.len(),
+        delivered.len(),
         ledger.records.len(),
         stored.len()
     );
