@@ -321,3 +321,68 @@ async fn delivery_policies_are_validated_and_merged() {
     );
     assert_eq!(attrs["PendingConfirmation"], "true");
 }
+
+#[tokio::test]
+async fn an_http_delivery_waiting_for_a_retry_is_made_after_a_restart() {
+    let dir = sluice_tests::TempDir::new("sns-http-retry");
+    let start = |at: u64| {
+        sluice::Server::builder()
+            .port(0)
+            .manual_clock_at(at)
+            .housekeeping(false)
+            .data_dir(&dir.0)
+            .spawn()
+    };
+    let at = 1_800_000_000_000;
+    let server = start(at).await.expect("server");
+    let sns = sluice_tests::sns_client(&server.endpoint_url(), "us-east-1");
+    let mut hook = receiver().await;
+    let arn = sns
+        .create_topic()
+        .name("web")
+        .send()
+        .await
+        .expect("topic")
+        .topic_arn
+        .expect("arn");
+    sns.subscribe()
+        .topic_arn(&arn)
+        .protocol("http")
+        .endpoint(&hook.url)
+        .send()
+        .await
+        .expect("subscribe");
+    let confirmation = hook.next().await;
+    sns.confirm_subscription()
+        .topic_arn(&arn)
+        .token(confirmation.body["Token"].as_str().expect("token"))
+        .send()
+        .await
+        .expect("confirm");
+    // The endpoint is down: the first attempt fails and the delivery waits for a retry.
+    hook.failures.store(1_000, Ordering::SeqCst);
+    sns.publish()
+        .topic_arn(&arn)
+        .message("made after the restart")
+        .send()
+        .await
+        .expect("publish");
+    assert_eq!(hook.next().await.body["Message"], "made after the restart");
+    server.shutdown().await;
+
+    // Back up, with the endpoint healthy: the delivery is made again at start.
+    hook.failures.store(0, Ordering::SeqCst);
+    let server = start(at + 5_000).await.expect("server");
+    assert_eq!(hook.next().await.body["Message"], "made after the restart");
+    server.shutdown().await;
+    let conn = rusqlite::Connection::open(dir.0.join("sluice.db")).expect("open");
+    let left: i64 = conn
+        .query_row("SELECT count(*) FROM sns_http_pending", [], |row| {
+            row.get(0)
+        })
+        .expect("count");
+    assert_eq!(
+        left, 0,
+        "delivered: nothing left to make after another restart"
+    );
+}

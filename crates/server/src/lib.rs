@@ -199,9 +199,12 @@ impl ServerBuilder {
                 .restore(&state.sqs, &state.sns, &state.kinesis, state.clock.now())
                 .and_then(|pending| store.start().map(|()| pending));
             match started {
-                Ok(pending) => {
-                    for (message, base_url) in pending {
+                Ok(unfinished) => {
+                    for (message, base_url) in unfinished.fan_outs {
                         state.sns.redeliver(message, base_url).await;
+                    }
+                    for delivery in unfinished.http_deliveries {
+                        state.sns.resume_http_delivery(delivery).await;
                     }
                 }
                 Err(e) => {

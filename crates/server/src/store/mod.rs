@@ -19,7 +19,7 @@ use rusqlite::{Connection, OpenFlags};
 use sluice_core::{Journal, Timestamp};
 use sluice_kinesis::engine::KinesisJournal;
 use sluice_kinesis::KinesisService;
-use sluice_sns::engine::{Published, SnsJournal};
+use sluice_sns::engine::{HttpDelivery, Published, SnsJournal};
 use sluice_sns::SnsService;
 use sluice_sqs::engine::SqsJournal;
 use sluice_sqs::SqsService;
@@ -31,6 +31,14 @@ use writer::{KinesisLog, Shared, SnsLog, SqsLog};
 
 /// The database file inside the data dir.
 const DB_FILE: &str = "sluice.db";
+
+/// SNS work a restart found unfinished.
+#[derive(Debug, Default)]
+pub(crate) struct Unfinished {
+    /// Messages to fan out again, with the endpoint clients used.
+    pub(crate) fan_outs: Vec<(Published, Arc<str>)>,
+    pub(crate) http_deliveries: Vec<HttpDelivery>,
+}
 
 /// An open data dir.
 #[derive(Debug)]
@@ -101,15 +109,14 @@ impl Store {
     }
 
     /// Reads the stored state into fresh services (before the port opens). Returns the SNS
-    /// messages whose fan-out had not finished, to hand to `SnsService::redeliver` once the
-    /// writer runs.
+    /// work that had not finished, to hand back to SNS once the writer runs.
     pub(crate) fn restore(
         &self,
         sqs: &SqsService,
         sns: &SnsService,
         kinesis: &KinesisService,
         now: Timestamp,
-    ) -> Result<Vec<(Published, Arc<str>)>, String> {
+    ) -> Result<Unfinished, String> {
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         let Some(conn) = conn.as_ref() else {
             return Err("the store is already running".into());
@@ -120,7 +127,10 @@ impl Store {
         let restored = sqs::restore(conn, sqs, now).map_err(failed)?;
         let topics = sns::restore(conn, sns, now).map_err(failed)?;
         let streams = kinesis::restore(conn, kinesis, now).map_err(failed)?;
-        let pending = sns::pending(conn).map_err(failed)?;
+        let pending = Unfinished {
+            fan_outs: sns::pending(conn).map_err(failed)?,
+            http_deliveries: sns::http_pending(conn).map_err(failed)?,
+        };
         tracing::info!(
             path = %self.path.display(),
             queues = restored.queues,
@@ -129,7 +139,8 @@ impl Store {
             subscriptions = topics.subscriptions,
             streams = streams.streams,
             records = streams.records,
-            unfinished_fan_outs = pending.len(),
+            unfinished_fan_outs = pending.fan_outs.len(),
+            unfinished_http_deliveries = pending.http_deliveries.len(),
             millis = started.elapsed().as_millis() as u64,
             "restored durable state"
         );

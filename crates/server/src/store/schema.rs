@@ -100,7 +100,8 @@ CREATE TABLE kinesis_records (
 );
 ";
 
-/// Version 2: SQS message move tasks; SNS messages whose fan-out has not finished.
+/// Version 2: SQS message move tasks; SNS messages whose fan-out has not finished and HTTP
+/// deliveries still being made.
 const V2: &str = "
 CREATE TABLE sqs_move_task (
     handle TEXT PRIMARY KEY,
@@ -112,6 +113,10 @@ CREATE TABLE sns_pending (
     topic_arn TEXT NOT NULL,
     base_url TEXT NOT NULL,
     message TEXT NOT NULL
+);
+CREATE TABLE sns_http_pending (
+    id TEXT PRIMARY KEY,
+    delivery TEXT NOT NULL
 );
 ";
 

@@ -11,8 +11,8 @@ use rusqlite::{params, Connection, Transaction};
 use serde_json::{json, Value};
 use sluice_core::{AccountId, AttributeData, MessageAttribute, Region, Timestamp};
 use sluice_sns::engine::{
-    Accepted, Change, DeliveryProtocol, FifoFacts, Published, Subscription, SubscriptionSettings,
-    TopicCell, TopicRecord, DEDUP_WINDOW_MS,
+    Accepted, Change, DeliveryProtocol, FifoFacts, HttpDelivery, Published, Subscription,
+    SubscriptionSettings, TopicCell, TopicRecord, DEDUP_WINDOW_MS,
 };
 use sluice_sns::SnsService;
 
@@ -92,6 +92,19 @@ impl Batch {
             Change::FannedOut { message_id } => {
                 tx.prepare_cached("DELETE FROM sns_pending WHERE message_id = ?1")?
                     .execute([message_id])?;
+            }
+            Change::HttpPending(delivery) => {
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO sns_http_pending (id, delivery) VALUES (?1, ?2)",
+                )?
+                .execute(params![
+                    delivery.id,
+                    serde_json::to_string(&**delivery).unwrap_or_default()
+                ])?;
+            }
+            Change::HttpDone { id } => {
+                tx.prepare_cached("DELETE FROM sns_http_pending WHERE id = ?1")?
+                    .execute([id])?;
             }
             Change::Deduplicated {
                 topic_arn,
@@ -213,6 +226,21 @@ fn published_from_json(v: &Value) -> Result<Published, String> {
         fifo,
         group_id: optional(v, "GroupId"),
     })
+}
+
+/// HTTP deliveries that had not finished, to make again.
+pub(crate) fn http_pending(conn: &Connection) -> Result<Vec<HttpDelivery>, String> {
+    let sql = |e: rusqlite::Error| e.to_string();
+    let mut statement = conn
+        .prepare("SELECT delivery FROM sns_http_pending ORDER BY rowid")
+        .map_err(sql)?;
+    let mut rows = statement.query([]).map_err(sql)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(sql)? {
+        let text: String = row.get(0).map_err(sql)?;
+        out.push(serde_json::from_str(&text).map_err(|e| format!("an HTTP delivery: {e}"))?);
+    }
+    Ok(out)
 }
 
 /// Messages whose fan-out had not finished, to fan out again: `(message, base URL)`.

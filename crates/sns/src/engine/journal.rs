@@ -38,6 +38,12 @@ pub enum Change {
     FannedOut {
         message_id: String,
     },
+    /// An HTTP delivery started; it is made again after a restart unless `HttpDone` follows.
+    HttpPending(Arc<HttpDelivery>),
+    /// The HTTP delivery succeeded, went to the dead-letter queue or was given up.
+    HttpDone {
+        id: String,
+    },
     /// A FIFO topic took a new message: its deduplication id until `expires`.
     Deduplicated {
         topic_arn: Arc<str>,
@@ -45,6 +51,29 @@ pub enum Change {
         accepted: Accepted,
         expires: Timestamp,
     },
+}
+
+/// An HTTP delivery with its retry policy, as stored (JSON in the store).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HttpDelivery {
+    pub id: String,
+    pub subscription_arn: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub retries: u32,
+    pub delay_ms: u64,
+    pub content_type: String,
+    /// Where the message goes when every attempt failed: the queue ARN, and the group and
+    /// deduplication ids a FIFO queue needs.
+    pub dead_letter: Option<HttpDeadLetter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HttpDeadLetter {
+    pub queue_arn: String,
+    pub group_id: Option<String>,
+    pub dedup_id: Option<String>,
 }
 
 /// A topic's configuration.

@@ -16,7 +16,9 @@ pub(crate) mod subscription_rules;
 mod topic;
 pub(crate) mod topic_rules;
 
-pub use journal::{Change, SnsJournal, SubscriptionRecord, TopicRecord};
+pub use journal::{
+    Change, HttpDeadLetter, HttpDelivery, SnsJournal, SubscriptionRecord, TopicRecord,
+};
 pub use message::{
     valid_number, AttributeData, FifoFacts, MessageAttribute, Published, MAX_MESSAGE_ATTRIBUTES,
     MAX_MESSAGE_BYTES, MAX_SUBJECT_CHARS,

@@ -227,6 +227,12 @@ impl SnsService {
         }
     }
 
+    /// Makes again an HTTP delivery that had not finished when the process stopped (restore):
+    /// its retries start over.
+    pub async fn resume_http_delivery(&self, delivery: crate::engine::HttpDelivery) {
+        self.deliveries.resume(delivery).await;
+    }
+
     pub async fn publish_batch(
         &self,
         ctx: &RequestContext,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{subscribe_url, HttpRequest, QueueMessage, Worker, MAX_RETRYING};
-use crate::engine::Subscription;
+use crate::engine::{Change, HttpDeadLetter, HttpDelivery, Subscription};
 use crate::service::envelope::Confirmation;
 use crate::service::signing;
 
@@ -16,6 +16,74 @@ impl Worker {
     /// that a failed delivery is not retried (bounded memory under a dead endpoint).
     pub(super) fn post_with_retries(
         self: &Arc<Self>,
+        request: HttpRequest,
+        policy: HttpPolicy,
+        dead_letter: Option<(String, QueueMessage)>,
+        subscription_arn: Arc<str>,
+    ) {
+        let id = self.ids.uuid();
+        self.journal.record(|| {
+            Change::HttpPending(Arc::new(HttpDelivery {
+                id: id.clone(),
+                subscription_arn: subscription_arn.to_string(),
+                url: request.url.clone(),
+                headers: request
+                    .headers
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                    .collect(),
+                body: request.body.clone(),
+                retries: policy.retries,
+                delay_ms: policy.delay.as_millis() as u64,
+                content_type: policy.content_type.clone(),
+                dead_letter: dead_letter.as_ref().map(|(queue_arn, m)| HttpDeadLetter {
+                    queue_arn: queue_arn.clone(),
+                    group_id: m.group_id.clone(),
+                    dedup_id: m.dedup_id.clone(),
+                }),
+            }))
+        });
+        self.post_with_retries_as(id, request, policy, dead_letter, subscription_arn);
+    }
+
+    /// Makes an HTTP delivery that was recorded under `id` again (restore).
+    pub(super) fn resume(self: &Arc<Self>, delivery: HttpDelivery) {
+        let headers = delivery
+            .headers
+            .into_iter()
+            .filter_map(|(name, value)| Some((known_header(&name)?, value)))
+            .collect();
+        let dead_letter = delivery.dead_letter.map(|d| {
+            (
+                d.queue_arn,
+                QueueMessage {
+                    body: delivery.body.clone(),
+                    attributes: Vec::new(),
+                    group_id: d.group_id,
+                    dedup_id: d.dedup_id,
+                },
+            )
+        });
+        self.post_with_retries_as(
+            delivery.id,
+            HttpRequest {
+                url: delivery.url,
+                headers,
+                body: delivery.body,
+            },
+            HttpPolicy {
+                retries: delivery.retries,
+                delay: Duration::from_millis(delivery.delay_ms),
+                content_type: delivery.content_type,
+            },
+            dead_letter,
+            Arc::from(delivery.subscription_arn),
+        );
+    }
+
+    fn post_with_retries_as(
+        self: &Arc<Self>,
+        id: String,
         request: HttpRequest,
         policy: HttpPolicy,
         dead_letter: Option<(String, QueueMessage)>,
@@ -55,7 +123,13 @@ impl Worker {
             if retrying {
                 worker.retrying.fetch_sub(1, Ordering::Relaxed);
             }
-            if last_error.is_empty() || cancel.is_cancelled() {
+            let done = || worker.journal.record(|| Change::HttpDone { id: id.clone() });
+            if last_error.is_empty() {
+                done();
+                return;
+            }
+            // A shutdown leaves the delivery recorded, to be made after the next start.
+            if cancel.is_cancelled() {
                 return;
             }
             match dead_letter {
@@ -66,6 +140,7 @@ impl Worker {
                 }
                 None => tracing::warn!(subscription = %subscription_arn, url = %request.url, error = %last_error, "sns http delivery failed after retries"),
             }
+            done();
         });
     }
 
@@ -125,6 +200,22 @@ impl Worker {
             }
         });
     }
+}
+
+/// The static name of a header SNS sends, for a delivery read back from storage.
+fn known_header(name: &str) -> Option<&'static str> {
+    [
+        "x-amz-sns-message-type",
+        "x-amz-sns-message-id",
+        "x-amz-sns-topic-arn",
+        "x-amz-sns-subscription-arn",
+        "x-amz-sns-rawdelivery",
+        "content-type",
+        "user-agent",
+        "accept-encoding",
+    ]
+    .into_iter()
+    .find(|known| *known == name)
 }
 
 /// How an HTTP delivery is made and retried.

@@ -14,8 +14,8 @@ use tokio::sync::mpsc;
 use super::envelope::{self, Notification};
 use super::{signing, BoxFuture, Ports};
 use crate::engine::{
-    Change, DeliveryProtocol, Outbox, OutboxKind, OutboxRecord, Platforms, Published, SnsJournal,
-    Subscription,
+    Change, DeliveryProtocol, HttpDelivery, Outbox, OutboxKind, OutboxRecord, Platforms, Published,
+    SnsJournal, Subscription,
 };
 
 mod http;
@@ -97,6 +97,8 @@ enum Job {
         base_url: Arc<str>,
         signature_version: Arc<str>,
     },
+    /// An HTTP delivery recorded before a restart, made again.
+    Resume(HttpDelivery),
     /// Answered once every job queued before it is done.
     Barrier(tokio::sync::oneshot::Sender<()>),
     /// Ends the worker (on shutdown).
@@ -200,6 +202,11 @@ impl Dispatcher {
         }
     }
 
+    /// Makes again an HTTP delivery that had not finished when the process stopped.
+    pub(crate) async fn resume(&self, delivery: HttpDelivery) {
+        let _ = self.tx.send(JobBox(Job::Resume(delivery))).await;
+    }
+
     /// Sends a `SubscriptionConfirmation` or `UnsubscribeConfirmation` to an HTTP endpoint.
     pub(crate) async fn confirm(
         &self,
@@ -295,6 +302,7 @@ impl Worker {
                 base_url,
                 signature_version,
             } => self.send_confirmation(&subscription, kind, &base_url, &signature_version),
+            Job::Resume(delivery) => self.resume(delivery),
             Job::Barrier(done) => {
                 let _ = done.send(());
             }
