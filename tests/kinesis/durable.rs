@@ -212,3 +212,39 @@ async fn streams_records_and_shard_lineage_survive_a_restart() {
     );
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn account_settings_survive_a_restart() {
+    use aws_sdk_kinesis::types::{
+        MinimumThroughputBillingCommitmentInput, MinimumThroughputBillingCommitmentInputStatus,
+    };
+    let dir = TempDir::new("kinesis-account");
+    let (server, k) = start(&dir.0, START).await;
+    k.update_account_settings()
+        .minimum_throughput_billing_commitment(
+            MinimumThroughputBillingCommitmentInput::builder()
+                .status(MinimumThroughputBillingCommitmentInputStatus::Enabled)
+                .build()
+                .expect("commitment"),
+        )
+        .send()
+        .await
+        .expect("account settings");
+    server.shutdown().await;
+
+    let (server, k) = start(&dir.0, START + HOUR).await;
+    let settings = k
+        .describe_account_settings()
+        .send()
+        .await
+        .expect("describe");
+    let commitment = settings
+        .minimum_throughput_billing_commitment()
+        .expect("a commitment");
+    assert_eq!(commitment.status().as_str(), "ENABLED");
+    assert_eq!(
+        commitment.started_at().map(|t| t.to_millis().unwrap_or(0)),
+        Some(START as i64)
+    );
+    server.shutdown().await;
+}

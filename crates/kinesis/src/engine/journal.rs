@@ -27,12 +27,28 @@ pub enum Change {
         arn: Arc<str>,
     },
     RecordsAppended(Arc<AppendedRecords>),
+    /// An account's settings in a region (the minimum throughput billing commitment).
+    AccountSaved(Arc<AccountRecord>),
+    /// Every account's settings are gone (the admin reset).
+    AccountsCleared,
     /// Shard `shard` keeps only records with counters `>= below` (`u64::MAX`: none).
     Trimmed {
         arn: Arc<str>,
         shard: u32,
         below: u64,
     },
+}
+
+/// One account's settings in one region, as stored (JSON in the store).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    pub account: String,
+    pub region: String,
+    /// `ENABLED`, `DISABLED` or `ENABLED_UNTIL_EARLIEST_ALLOWED_END`; none if never set.
+    pub status: Option<String>,
+    pub started_at: Option<u64>,
+    pub ended_at: Option<u64>,
+    pub earliest_allowed_end_at: Option<u64>,
 }
 
 /// The records one PutRecord(s) call appended (they share an arrival time).

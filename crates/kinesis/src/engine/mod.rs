@@ -39,8 +39,8 @@ pub use error::{java_date, KinesisError, Violations};
 pub use hashkey::{parse_hash_key, partition_key_hash, split_evenly, HashKeyRange};
 pub use iterator::{ShardIterator, StartingPosition, ITERATOR_TTL_MS};
 pub use journal::{
-    AppendedRecord, AppendedRecords, Change, ConsumerRecord, KinesisJournal, ShardRecord,
-    StreamRecord,
+    AccountRecord, AppendedRecord, AppendedRecords, Change, ConsumerRecord, KinesisJournal,
+    ShardRecord, StreamRecord,
 };
 pub use listing::{ListShards, ShardFilter, ShardList, NEXT_TOKEN_TTL_MS};
 pub use names::{

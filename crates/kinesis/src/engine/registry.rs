@@ -223,6 +223,11 @@ impl Registry {
         self
     }
 
+    /// Where stream and account changes are recorded.
+    pub(crate) fn journal(&self) -> &KinesisJournal {
+        &self.journal
+    }
+
     /// Puts a stored stream back (restore), without records; they follow through
     /// [`Registry::restore_records`].
     pub fn restore_stream(&self, record: &StreamRecord) -> Result<(), String> {
@@ -308,6 +313,7 @@ impl Registry {
             });
         }
         lock(&self.accounts).clear();
+        self.journal.record(|| Change::AccountsCleared);
         self.retained.store(0, Ordering::Relaxed);
         for cell in cells.values() {
             cell.written.notify_waiters();

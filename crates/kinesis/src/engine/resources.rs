@@ -3,12 +3,14 @@
 //! ListTagsForResource on streams and consumers.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use sluice_core::{AccountId, Region, Timestamp};
 
 use super::account::{Commitment, CommitmentStatus, COMMITMENT_MIN_MS, MAX_WARM_THROUGHPUT_MIBPS};
 use super::consumer::ConsumerRef;
 use super::error::KinesisError;
+use super::journal::{AccountRecord, Change};
 use super::names::StreamKey;
 use super::registry::{lock, Registry};
 use super::stream::{StreamMode, WarmThroughput};
@@ -66,7 +68,44 @@ impl Registry {
             }
         };
         settings.commitment = Some(next);
+        self.journal().record(|| {
+            Change::AccountSaved(Arc::new(AccountRecord {
+                account: account.as_str().to_owned(),
+                region: region.as_str().to_owned(),
+                status: Some(next.status.as_str().to_owned()),
+                started_at: next.started_at.map(|t| t.0),
+                ended_at: next.ended_at.map(|t| t.0),
+                earliest_allowed_end_at: next.earliest_allowed_end_at.map(|t| t.0),
+            }))
+        });
         next
+    }
+
+    /// Puts stored account settings back (restore).
+    pub fn restore_account(&self, record: &AccountRecord) -> Result<(), String> {
+        let account = AccountId::parse(&record.account).ok_or("bad account id")?;
+        let region = Region::parse(&record.region).ok_or("bad region")?;
+        let commitment = match &record.status {
+            None => None,
+            Some(text) => Some(Commitment {
+                status: [
+                    CommitmentStatus::Enabled,
+                    CommitmentStatus::Disabled,
+                    CommitmentStatus::EnabledUntilEarliestAllowedEnd,
+                ]
+                .into_iter()
+                .find(|s| s.as_str() == text)
+                .ok_or_else(|| format!("unknown commitment status {text}"))?,
+                started_at: record.started_at.map(Timestamp),
+                ended_at: record.ended_at.map(Timestamp),
+                earliest_allowed_end_at: record.earliest_allowed_end_at.map(Timestamp),
+            }),
+        };
+        lock(&self.accounts)
+            .entry((account, region))
+            .or_default()
+            .commitment = commitment;
+        Ok(())
     }
 
     /// DescribeAccountSettings.

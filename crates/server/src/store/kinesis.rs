@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{params, Connection, Transaction};
 use sluice_core::Timestamp;
-use sluice_kinesis::engine::{AppendedRecord, Change, EncryptionType, StreamKey, StreamRecord};
+use sluice_kinesis::engine::{
+    AccountRecord, AppendedRecord, Change, EncryptionType, StreamKey, StreamRecord,
+};
 use sluice_kinesis::KinesisService;
 
 fn pack(records: &[&AppendedRecord]) -> Vec<u8> {
@@ -108,6 +110,20 @@ pub(super) fn apply(tx: &Transaction<'_>, change: &Change) -> rusqlite::Result<(
                 ])?;
             }
         }
+        Change::AccountSaved(record) => {
+            tx.prepare_cached(
+                "INSERT OR REPLACE INTO kinesis_account (account, region, settings) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![
+                record.account,
+                record.region,
+                serde_json::to_string(&**record).unwrap_or_default()
+            ])?;
+        }
+        Change::AccountsCleared => {
+            tx.prepare_cached("DELETE FROM kinesis_account")?
+                .execute([])?;
+        }
         Change::Trimmed { arn, shard, below } => {
             tx.prepare_cached(
                 "DELETE FROM kinesis_records WHERE stream = ?1 AND shard = ?2 AND last_counter < ?3",
@@ -179,6 +195,18 @@ pub(crate) fn restore(
                 unpacked,
             )
             .map_err(|e| format!("stream {arn}: {e}"))?;
+    }
+    let mut accounts = conn
+        .prepare("SELECT settings FROM kinesis_account")
+        .map_err(sql)?;
+    let mut rows = accounts.query([]).map_err(sql)?;
+    while let Some(row) = rows.next().map_err(sql)? {
+        let text: String = row.get(0).map_err(sql)?;
+        let record: AccountRecord =
+            serde_json::from_str(&text).map_err(|e| format!("account settings: {e}"))?;
+        registry
+            .restore_account(&record)
+            .map_err(|e| format!("account settings: {e}"))?;
     }
     registry.settle_restored(now);
     Ok(restored)

@@ -101,7 +101,7 @@ CREATE TABLE kinesis_records (
 ";
 
 /// Version 2: SQS message move tasks; SNS messages whose fan-out has not finished and HTTP
-/// deliveries still being made.
+/// deliveries still being made; Kinesis account settings.
 const V2: &str = "
 CREATE TABLE sqs_move_task (
     handle TEXT PRIMARY KEY,
@@ -117,6 +117,12 @@ CREATE TABLE sns_pending (
 CREATE TABLE sns_http_pending (
     id TEXT PRIMARY KEY,
     delivery TEXT NOT NULL
+);
+CREATE TABLE kinesis_account (
+    account TEXT NOT NULL,
+    region TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    PRIMARY KEY (account, region)
 );
 ";
 
